@@ -1,0 +1,114 @@
+# UTM build. `make` builds everything into build/; `make check` installs the
+# Debian packages and runs the whole test suite; `make demo` starts the lab.
+#
+# Variables: SANITIZE=1 builds user space with ASan+UBSan; FUZZ_SECONDS=N
+# sets how long `make fuzz` runs each target.
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+B := build
+
+# Path buffers are PATH_MAX; truncation is checked where it matters.
+WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
+CFLAGS := -O2 -g -std=gnu11 $(WARN) -I. -I$(B) -D_GNU_SOURCE
+LDLIBS := -lbpf -lelf -lz -lyaml -ljansson
+
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+B := build-san
+endif
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I. -Ibpf
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(B)/%.skel.h,$(BPF_SRCS))
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIB_SRCS))
+LIB := $(B)/libutm.a
+
+LOADER_SRCS := $(wildcard loader/*.c)
+LOADER_OBJS := $(patsubst loader/%.c,$(B)/loader/%.o,$(LOADER_SRCS))
+
+TOOL_MAINS := $(filter-out $(wildcard tools/*-*-*.c),$(wildcard tools/*.c))
+TOOLS := $(patsubst tools/%.c,$(B)/%,$(TOOL_MAINS))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+BPF_TESTS := $(patsubst tests/bpf/%.c,$(B)/tests/%,$(wildcard tests/bpf/test_*.c))
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+FUZZERS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+
+HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h)
+
+.PHONY: all deps test check demo bench fuzz clean format
+.SECONDARY:
+
+all: $(BPF_OBJS) $(SKELS) $(LIB) $(B)/utm-load $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
+
+$(B)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/%.skel.h: $(B)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/%.o: lib/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/loader/%.o: loader/%.c $(HEADERS) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/utm-load: $(LOADER_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A tool is tools/NAME.c plus its parts tools/NAME-*.c.
+.SECONDEXPANSION:
+$(B)/%: tools/%.c $$(wildcard tools/%-*.c) $(HEADERS) $(SKELS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(HEADERS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+$(B)/tests/%: tests/bpf/%.c $(HEADERS) $(SKELS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# libFuzzer targets are built with clang against the library sources directly.
+$(B)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(LIB_SRCS) $(LDLIBS)
+
+deps:
+	tools/install-deps.sh
+
+test: all
+	tests/run-all.sh $(B)
+
+check: deps
+	$(MAKE) test
+
+demo: all
+	tools/lab-demo.sh $(B)
+
+bench: all
+	bench/run.sh $(B)
+
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZERS)
+	tests/run-fuzz.sh $(B) $(FUZZ_SECONDS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v vmlinux.h)
+
+clean:
+	rm -rf build build-san

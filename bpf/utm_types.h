@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Types shared by the XDP bridge (bpf/) and user space (lib/, loader/, tools/).
+ *
+ * Every struct here is the key or value of a pinned map under the pin root
+ * (default /sys/fs/bpf/utm/). They are fixed-size and naturally aligned so
+ * that the BPF and user-space views agree, and they carry BTF so that
+ * `bpftool map dump pinned /sys/fs/bpf/utm/<map>` prints named fields.
+ *
+ * The includer provides __u8/__u16/__u32/__u64: vmlinux.h in BPF programs,
+ * <linux/types.h> in user space.
+ */
+#ifndef UTM_TYPES_H
+#define UTM_TYPES_H
+
+/* List ids index list_info and list_hits; id 0 means "no list". */
+#define UTM_MAX_LISTS 256
+#define UTM_LIST_RUNTIME_BLOCK 1 /* entries added with `utm-ctl add` */
+#define UTM_LIST_RUNTIME_ALLOW 2 /* entries added with `utm-ctl add --allow` */
+#define UTM_LIST_FIRST_CONFIGURED 3
+#define UTM_LIST_NAME_LEN 48
+#define UTM_LIST_SOURCE_LEN 200
+
+/* Slots of each *_lists outer map: generation * 2 + kind. */
+#define UTM_SLOT_BLOCK 0
+#define UTM_SLOT_ALLOW 1
+#define UTM_LIST_SLOTS 4
+#define utm_slot(gen, kind) ((gen) * 2 + (kind))
+
+/* Role of a bridge port; also the key of port_stats. */
+enum utm_port_role {
+	UTM_PORT_LAN = 0,
+	UTM_PORT_WAN = 1,
+	UTM_NPORTS = 2,
+};
+
+/*
+ * Direction of traffic a list applies to. Inbound lists match the source of
+ * wan->lan frames, outbound lists the destination of lan->wan frames.
+ */
+enum utm_dir {
+	UTM_DIR_INBOUND = 1,
+	UTM_DIR_OUTBOUND = 2,
+	UTM_DIR_BOTH = 3,
+};
+
+/* What the XDP program did with a frame; used in events. */
+enum utm_action {
+	UTM_ACT_FORWARD = 0,
+	UTM_ACT_DROP = 1,
+};
+
+/*
+ * port_cfg (HASH, key: __u32 ifindex): the two bridge ports.
+ * Written by utm-load at attach time.
+ */
+struct utm_port {
+	__u32 role;	    /* enum utm_port_role */
+	__u32 peer_ifindex; /* the other port; forwarding itself uses tx_ports */
+	__u8 mac[6];	    /* the port's own MAC address */
+	__u8 has_address;   /* 1: the port has an IP address, so frames to mac,
+			     * ARP requests for ipv4 and neighbour solicitations
+			     * for ipv6 go to the UTM's own stack */
+	__u8 pad;
+	__u8 ipv4[4];	    /* the port's IPv4 address, or 0.0.0.0 */
+	__u8 ipv6[16];	    /* the port's global IPv6 address, or :: */
+	__u8 ipv6_ll[16];   /* the port's link-local IPv6 address, or :: */
+};
+
+/*
+ * settings (ARRAY, one entry): settings the XDP program reads per packet.
+ * gen selects which half of the *_lists outer maps is live; utm-load fills
+ * the other half and flips gen, so every packet sees one whole generation.
+ */
+struct utm_config {
+	__u32 gen;		  /* live list generation: 0 or 1 */
+	__u32 drop_malformed;	  /* 1: drop IP frames we cannot parse;
+				   * 0 (default): forward them unchecked */
+	__u32 ev_rate_per_src;	  /* block events per second per source */
+	__u32 ev_burst_per_src;	  /* burst allowance per source */
+	__u32 ev_rate_global;	  /* block events per second per CPU */
+	__u32 ev_burst_global;	  /* burst allowance per CPU */
+};
+
+/* Key of ip4_exact inner maps: one IPv4 address. */
+struct utm_ip4_key {
+	__u8 addr[4];
+};
+
+/* Key of ip6_exact inner maps: one IPv6 address. */
+struct utm_ip6_key {
+	__u8 addr[16];
+};
+
+/* Key of ip4_prefix inner maps (LPM trie): prefixlen 0..32. */
+struct utm_lpm4_key {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+/* Key of ip6_prefix inner maps (LPM trie): prefixlen 0..128. */
+struct utm_lpm6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/*
+ * Value of every IP list map: which list put the entry there, per direction.
+ * 0 means the entry does not apply in that direction. When several lists
+ * hold the same address, the first one loaded for a direction is recorded.
+ */
+struct utm_ip_entry {
+	__u16 list_in;	/* list that applies to inbound traffic, or 0 */
+	__u16 list_out; /* list that applies to outbound traffic, or 0 */
+};
+
+/* A packet and byte count. */
+struct utm_count {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/*
+ * port_stats (PERCPU_ARRAY, key: enum utm_port_role): what happened to the
+ * frames that arrived on each port.
+ */
+struct utm_port_stats {
+	struct utm_count rx;		    /* every frame seen */
+	struct utm_count forwarded;	    /* redirected to the peer port */
+	struct utm_count to_host;	    /* passed to the UTM's own stack */
+	struct utm_count dropped_blocklist; /* dropped by an IP list */
+	struct utm_count dropped_malformed; /* dropped by the malformed policy */
+	struct utm_count allowlisted;	    /* blocklisted but an allow entry won */
+	struct utm_count malformed;	    /* could not be parsed (forwarded or dropped) */
+	struct utm_count no_peer;	    /* peer port missing: given to the stack */
+};
+
+/*
+ * list_info (ARRAY, key: list id): what each list id means, so that the
+ * maps explain themselves (`utm-ctl why`, events). Written by utm-load.
+ */
+struct utm_list_info {
+	char name[UTM_LIST_NAME_LEN];	  /* configured list name */
+	char source[UTM_LIST_SOURCE_LEN]; /* file the entries came from */
+	__u32 entries;			  /* entries loaded from it */
+	__u8 allow;			  /* 1: allowlist, 0: blocklist */
+	__u8 dir;			  /* enum utm_dir */
+	__u8 severity;			  /* 1..3 stars for its events */
+	__u8 in_use;			  /* 1: the id is assigned */
+	__u64 loaded_at;		  /* CLOCK_REALTIME seconds */
+};
+
+/* list_hits (PERCPU_ARRAY, key: list id): frames matched per list. */
+/* (value: struct utm_count) */
+
+/*
+ * event_stats (PERCPU_ARRAY, one entry): block events emitted and lost, so
+ * that a flood can be seen without drowning the loader.
+ */
+struct utm_event_stats {
+	__u64 emitted;		 /* written to the ring buffer */
+	__u64 suppressed_source; /* over the per-source rate */
+	__u64 suppressed_global; /* over the global rate */
+	__u64 ringbuf_full;	 /* ring buffer had no room */
+};
+
+/* Token bucket for event rate limiting (ev_src_limit values, ev_global_limit). */
+struct utm_bucket {
+	__u64 last_ns;	   /* when tokens were last refilled */
+	__u32 tokens;	   /* events that may still be emitted */
+	__u32 suppressed;  /* events suppressed since the last one emitted */
+};
+
+/* Key of ev_src_limit (LRU_HASH): a source address, IPv4 in the first 4 bytes. */
+struct utm_src_key {
+	__u8 family; /* 4 or 6 */
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+/* Record written to the events ring buffer for each block. */
+struct utm_block_event {
+	__u64 ts_ns;	  /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u32 ifindex;	  /* port the frame arrived on */
+	__u16 list_id;	  /* list that blocked it */
+	__u8 dir;	  /* UTM_DIR_INBOUND or UTM_DIR_OUTBOUND */
+	__u8 action;	  /* enum utm_action */
+	__u8 family;	  /* 4 or 6 */
+	__u8 proto;	  /* IP protocol number */
+	__u16 sport;	  /* host order; 0 when not TCP/UDP */
+	__u16 dport;	  /* host order; ICMP: type << 8 | code */
+	__u16 vlan;	  /* outer VLAN id, or 0 */
+	__u32 pkt_len;	  /* frame length */
+	__u32 suppressed; /* events suppressed for this source before this one */
+	__u8 lan_mac[6];  /* LAN-side device: source MAC outbound, dest MAC inbound */
+	__u8 wan_mac[6];  /* WAN-side MAC (usually the router) */
+	__u8 saddr[16];	  /* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+};
+
+#endif /* UTM_TYPES_H */

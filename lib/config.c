@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The utm_cfg structure itself: defaults, lists, freeing. The YAML schema
+ * that fills it lives in config_yaml.c, file reading in config_file.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/types.h>
+
+#include "../bpf/utm_types.h"
+#include "config.h"
+
+_Static_assert(UTM_CFG_MAX_LISTS == UTM_MAX_LISTS - UTM_LIST_FIRST_CONFIGURED,
+	       "every configured list needs a list id");
+_Static_assert(UTM_LIST_NAME_LEN == sizeof(((struct utm_list_cfg *)0)->name),
+	       "list names must fit list_info");
+
+void utm_cfg_defaults(struct utm_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->pin_root, UTM_DEFAULT_PIN_ROOT);
+	strcpy(cfg->state_dir, UTM_DEFAULT_STATE_DIR);
+	strcpy(cfg->event_log, "-");
+	cfg->xdp_mode = UTM_XDP_AUTO;
+	cfg->drop_malformed = 0;
+	cfg->ev_rate_per_src = 5;
+	cfg->ev_burst_per_src = 10;
+	cfg->ev_rate_global = 1000;
+	cfg->ev_burst_global = 2000;
+}
+
+int utm_cfg_valid_list_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++) {
+		char c = name[i];
+
+		if (i >= UTM_LIST_NAME_LEN - 1)
+			return 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			return 0;
+	}
+	return i > 0;
+}
+
+static const struct utm_list_cfg *find_list(const struct utm_cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nlists; i++)
+		if (!strcmp(cfg->lists[i].name, name))
+			return &cfg->lists[i];
+	return NULL;
+}
+
+int utm_cfg_add_list(struct utm_cfg *cfg, const struct utm_list_cfg *l)
+{
+	struct utm_list_cfg *lists;
+
+	if (!utm_cfg_valid_list_name(l->name) || l->dir < UTM_DIR_INBOUND ||
+	    l->dir > UTM_DIR_BOTH || l->severity < 1 || l->severity > 3 ||
+	    !memchr(l->path, '\0', sizeof(l->path))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (find_list(cfg, l->name)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (cfg->nlists >= UTM_CFG_MAX_LISTS) {
+		errno = ENOSPC;
+		return -1;
+	}
+	/* At most 253 lists: growing one by one costs nothing worth optimising. */
+	lists = realloc(cfg->lists, (cfg->nlists + 1) * sizeof(*lists));
+	if (!lists)
+		return -1;
+	lists[cfg->nlists] = *l;
+	lists[cfg->nlists].allow = !!l->allow;
+	cfg->lists = lists;
+	cfg->nlists++;
+	return 0;
+}
+
+void utm_cfg_free(struct utm_cfg *cfg)
+{
+	free(cfg->lists);
+	cfg->lists = NULL;
+	cfg->nlists = 0;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * utm.yaml: the configuration shared by utm-load and utm-ctl.
+ * Parsing is a pure function over a buffer; errors name file:line.
+ */
+#ifndef UTM_CONFIG_H
+#define UTM_CONFIG_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stddef.h>
+
+#define UTM_DEFAULT_PIN_ROOT "/sys/fs/bpf/utm"
+#define UTM_DEFAULT_STATE_DIR "/var/lib/utm"
+
+/* Configured lists get ids UTM_LIST_FIRST_CONFIGURED..UTM_MAX_LISTS - 1. */
+#define UTM_CFG_MAX_LISTS 253
+/* Upper bound of the events.* rates and bursts. */
+#define UTM_CFG_MAX_EVENT_RATE 1000000
+
+enum utm_xdp_mode {
+	UTM_XDP_AUTO = 0, /* native, falling back to generic */
+	UTM_XDP_NATIVE,
+	UTM_XDP_GENERIC,
+};
+
+/* One IP list: where its entries come from and how they apply. */
+struct utm_list_cfg {
+	char name[48];	     /* unique, [A-Za-z0-9_.-] */
+	char path[PATH_MAX]; /* absolute, or made absolute relative to the config file */
+	int allow;	     /* 1: allowlist, 0: blocklist */
+	int dir;	     /* enum utm_dir from bpf/utm_types.h */
+	int severity;	     /* 1..3, default 2 */
+};
+
+struct utm_cfg {
+	char lan[IF_NAMESIZE];
+	char wan[IF_NAMESIZE];
+	char pin_root[PATH_MAX];
+	char state_dir[PATH_MAX];
+	char event_log[PATH_MAX]; /* "-" = stdout */
+	int xdp_mode;		  /* enum utm_xdp_mode */
+	int drop_malformed;
+	unsigned int ev_rate_per_src, ev_burst_per_src;
+	unsigned int ev_rate_global, ev_burst_global;
+	struct utm_list_cfg *lists;
+	size_t nlists;
+};
+
+/* Fill cfg with the defaults (no ports, no lists). */
+void utm_cfg_defaults(struct utm_cfg *cfg);
+
+/*
+ * Parse YAML text (see README for the schema) on top of the current
+ * contents of cfg (call utm_cfg_defaults first). filename is used in error
+ * messages and to make relative list paths absolute. On error returns -1
+ * and writes "file:line: reason" into err; cfg is then left unchanged.
+ */
+int utm_cfg_parse(const char *buf, size_t len, const char *filename, struct utm_cfg *cfg,
+		  char *err, size_t errlen);
+
+/*
+ * Like utm_cfg_parse, but relative list paths are made relative to dir
+ * (NULL: the directory part of filename) so that filename can stay as the
+ * user typed it in messages.
+ */
+int utm_cfg_parse_at(const char *buf, size_t len, const char *filename, const char *dir,
+		     struct utm_cfg *cfg, char *err, size_t errlen);
+
+/*
+ * Read path and parse it (lib/config_file.c). Relative list paths become
+ * absolute even when path is relative. Unreadable files give
+ * "path: strerror"; cfg is unchanged on any error.
+ */
+int utm_cfg_load_file(const char *path, struct utm_cfg *cfg, char *err, size_t errlen);
+
+/* 1 when name is 1..47 characters of [A-Za-z0-9_.-]. */
+int utm_cfg_valid_list_name(const char *name);
+
+/*
+ * Add a copy of a list (used for --block/--allow flags too). Returns -1 with
+ * errno EEXIST on a duplicate name, ENOSPC beyond UTM_CFG_MAX_LISTS, EINVAL
+ * on a bad name, direction or severity, ENOMEM.
+ */
+int utm_cfg_add_list(struct utm_cfg *cfg, const struct utm_list_cfg *l);
+
+void utm_cfg_free(struct utm_cfg *cfg);
+
+#endif /* UTM_CONFIG_H */

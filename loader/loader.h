@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* utm-load's state, shared by its files. */
+#ifndef UTM_LOADER_H
+#define UTM_LOADER_H
+
+#include <linux/types.h>
+#include <stdio.h>
+
+#include "lib/config.h"
+#include "lib/log.h"
+#include "lib/utmmaps.h"
+
+struct bridge_bpf;
+
+struct loader {
+	struct utm_cfg cfg;
+	char config_path[PATH_MAX]; /* "" when none */
+	struct bridge_bpf *skel;
+	struct utm_maps maps;
+	unsigned int lan_ifindex, wan_ifindex;
+	const char *mode_name;	   /* "native" or "generic" */
+	int btf_fd;		   /* the program's BTF, for new inner maps */
+	__u32 key_type[UTM_KIND_END], value_type;
+	FILE *event_log;
+	unsigned long long reloads, reload_failures;
+};
+
+/* attach.c */
+int loader_attach(struct loader *L);
+int loader_detach(const struct utm_cfg *cfg);
+int loader_write_ports(struct loader *L);
+int loader_write_settings(struct loader *L, int gen);
+
+/* reload.c: build a new generation from the lists and swap it in. */
+int loader_reload(struct loader *L);
+
+/* events.c */
+int events_open_log(struct loader *L);
+struct ring_buffer *events_start(struct loader *L);
+
+
+#endif /* UTM_LOADER_H */

@@ -1,0 +1,105 @@
+#!/bin/bash
+# Shared helpers for the integration tests: TAP-like checks and UTM waits.
+# Source after setting LAB_UTM_ARGS etc.; then call lab_up.
+
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lab.sh"
+
+T_FAILED=0
+T_COUNT=0
+
+ok() { T_COUNT=$((T_COUNT + 1)); echo "ok - $*"; }
+not_ok() {
+	T_COUNT=$((T_COUNT + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok - $*"
+}
+
+# check NAME CMD...: passes when CMD succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# check_fails NAME CMD...: passes when CMD fails.
+check_fails() {
+	local name=$1
+	shift
+	if "$@"; then not_ok "$name"; else ok "$name"; fi
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (expected '$2', got '$3')"
+	fi
+}
+
+t_done() {
+	echo "# $((T_COUNT - T_FAILED))/$T_COUNT checks passed"
+	[ "$T_FAILED" = 0 ]
+}
+
+# Skip (exit 77) unless the UTM's binaries are built.
+t_require_utm() {
+	lab_require || exit 77
+	if [ ! -x "${LAB_BUILD:-$LAB_REPO/build}/utm-load" ]; then
+		echo "skip: utm-load is not built (run make)"
+		exit 77
+	fi
+}
+
+ctl() { lab_box "$LAB_BUILD/utm-ctl" --pin-root "$LAB_PIN_ROOT" "$@"; }
+
+# The number of times utm-load logged that it loaded lists.
+t_loads() { grep -c '"lists loaded' "$LAB_RUN/utm-load.log" 2>/dev/null || true; }
+
+# Wait until utm-load has loaded its lists more than N times (default 0).
+t_wait_loaded() {
+	local before=${1:-0} i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(t_loads)" -gt "$before" ] && return 0
+		sleep 0.1
+	done
+	echo "# utm-load did not (re)load its lists in 10 s" >&2
+	return 1
+}
+
+# Send SIGHUP and wait for the reload to finish.
+t_reload() {
+	local before
+	before=$(t_loads)
+	kill -HUP "$LAB_UTM_PID"
+	t_wait_loaded "$before"
+}
+
+ping4_ok() { lab_lan ping -c 1 -W 1 "$@" >/dev/null 2>&1; }
+ping6_ok() { lab_lan ping -6 -c 1 -W 1 "$@" >/dev/null 2>&1; }
+
+# eve_count JQ_FILTER: number of events in eve.json matching a jq select().
+eve_count() {
+	[ -s "$LAB_RUN/eve.json" ] || {
+		echo 0
+		return
+	}
+	jq -c "select($1)" "$LAB_RUN/eve.json" | wc -l
+}
+
+# Events are written asynchronously: wait until at least N match.
+eve_wait() {
+	local filter=$1 n=${2:-1} i
+	for ((i = 0; i < 30; i++)); do
+		[ "$(eve_count "$filter")" -ge "$n" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A port counter from utm-ctl status --json: port_counter lan dropped_blocklist
+port_counter() {
+	ctl --json status | jq -r --arg r "$1" --arg c "$2" \
+		'.ports[] | select(.role == $r) | .counters[$c].packets'
+}

@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Unit tests of lib/config*.c: utm.yaml parsing, errors with lines, lists. */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <linux/types.h>
+
+#include "bpf/utm_types.h"
+#include "lib/config.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static char top[1024]; /* source tree root, found from our own path */
+
+/*
+ * The tree root is three levels above build/tests/test_config (or $UTM_TOP),
+ * so the tests run from any cwd.
+ */
+static int find_top(void **state)
+{
+	const char *env = getenv("UTM_TOP");
+	ssize_t n;
+	int i;
+
+	if (env) {
+		snprintf(top, sizeof(top), "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", top, sizeof(top) - 1);
+	if (n <= 0)
+		return -1;
+	top[n] = '\0';
+	for (i = 0; i < 3; i++)
+		*strrchr(top, '/') = '\0';
+	return 0;
+}
+
+static void fixture(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/tests/fixtures/%s", top, name);
+}
+
+static int parse(const char *yaml, const char *file, struct utm_cfg *cfg, char *err,
+		 size_t errlen)
+{
+	return utm_cfg_parse(yaml, strlen(yaml), file, cfg, err, errlen);
+}
+
+static void test_defaults(void **state)
+{
+	struct utm_cfg cfg;
+
+	memset(&cfg, 0x55, sizeof(cfg));
+	utm_cfg_defaults(&cfg);
+	assert_string_equal(cfg.lan, "");
+	assert_string_equal(cfg.wan, "");
+	assert_string_equal(cfg.pin_root, "/sys/fs/bpf/utm");
+	assert_string_equal(cfg.state_dir, "/var/lib/utm");
+	assert_string_equal(cfg.event_log, "-");
+	assert_int_equal(cfg.xdp_mode, UTM_XDP_AUTO);
+	assert_int_equal(cfg.drop_malformed, 0);
+	assert_int_equal(cfg.ev_rate_per_src, 5);
+	assert_int_equal(cfg.ev_burst_per_src, 10);
+	assert_int_equal(cfg.ev_rate_global, 1000);
+	assert_int_equal(cfg.ev_burst_global, 2000);
+	assert_null(cfg.lists);
+	assert_int_equal(cfg.nlists, 0);
+}
+
+static void assert_list(const struct utm_list_cfg *l, const char *name, const char *path,
+			int allow, int dir, int severity)
+{
+	assert_string_equal(l->name, name);
+	assert_string_equal(l->path, path);
+	assert_int_equal(l->allow, allow);
+	assert_int_equal(l->dir, dir);
+	assert_int_equal(l->severity, severity);
+}
+
+static void test_full_example(void **state)
+{
+	char path[PATH_MAX], drop[PATH_MAX + 32], partners[PATH_MAX + 32], err[256];
+	struct utm_cfg cfg;
+
+	fixture(path, sizeof(path), "utm.yaml");
+	snprintf(drop, sizeof(drop), "%s/tests/fixtures/lists/drop.txt", top);
+	snprintf(partners, sizeof(partners), "%s/tests/fixtures/lists/partners.txt", top);
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(utm_cfg_load_file(path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(cfg.lan, "eth1");
+	assert_string_equal(cfg.wan, "eth2");
+	assert_int_equal(cfg.xdp_mode, UTM_XDP_NATIVE);
+	assert_string_equal(cfg.pin_root, "/sys/fs/bpf/utm-lab");
+	assert_string_equal(cfg.state_dir, "/var/lib/utm-lab");
+	assert_string_equal(cfg.event_log, "/var/log/utm/eve.json");
+	assert_int_equal(cfg.drop_malformed, 1);
+	assert_int_equal(cfg.ev_rate_per_src, 7);
+	assert_int_equal(cfg.ev_burst_per_src, 14);
+	assert_int_equal(cfg.ev_rate_global, 900);
+	assert_int_equal(cfg.ev_burst_global, 1800);
+	assert_int_equal(cfg.nlists, 3);
+	assert_list(&cfg.lists[0], "spamhaus-drop", drop, 0, UTM_DIR_BOTH, 2);
+	assert_list(&cfg.lists[1], "c2-servers", "/etc/utm/lists/c2.txt", 0, UTM_DIR_OUTBOUND, 3);
+	assert_list(&cfg.lists[2], "office-partners", partners, 1, UTM_DIR_INBOUND, 1);
+	utm_cfg_free(&cfg);
+	assert_null(cfg.lists);
+	assert_int_equal(cfg.nlists, 0);
+}
+
+/* Only the keys given change; the defaults of the others stay. */
+static void test_partial(void **state)
+{
+	struct utm_cfg cfg, want;
+	char err[256];
+
+	utm_cfg_defaults(&cfg);
+	utm_cfg_defaults(&want);
+	assert_int_equal(parse("events:\n  rate-global: 0\nxdp-mode: generic\n", "t.yaml", &cfg,
+			       err, sizeof(err)),
+			 0);
+	want.ev_rate_global = 0;
+	want.xdp_mode = UTM_XDP_GENERIC;
+	assert_memory_equal(&cfg, &want, sizeof(cfg));
+
+	/* Longest names, quoted numbers and flow style are all fine. */
+	assert_int_equal(parse("lists: [{name: A_b.c-01234567890123456789012345678901234567890, "
+			       "file: f, severity: '3'}]\nports: {lan: 'eth0.100'}\n",
+			       "t.yaml", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(strlen(cfg.lists[0].name), 47);
+	assert_int_equal(cfg.lists[0].severity, 3);
+	assert_string_equal(cfg.lan, "eth0.100");
+	utm_cfg_free(&cfg);
+}
+
+static const char *first_list_path(const char *file, const char *dir, const char *yaml)
+{
+	static char path[PATH_MAX];
+	struct utm_cfg cfg;
+	char err[256];
+
+	utm_cfg_defaults(&cfg);
+	if (utm_cfg_parse_at(yaml, strlen(yaml), file, dir, &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nlists, 1);
+	strcpy(path, cfg.lists[0].path);
+	utm_cfg_free(&cfg);
+	return path;
+}
+
+static void test_relative_paths(void **state)
+{
+	const char *rel = "lists:\n  - name: a\n    file: lists/drop.txt\n";
+	const char *abs = "lists:\n  - name: a\n    file: /srv/drop.txt\n";
+	char want[PATH_MAX + 64], err[256];
+	struct utm_cfg cfg;
+
+	assert_string_equal(first_list_path("/etc/utm/utm.yaml", NULL, rel),
+			    "/etc/utm/lists/drop.txt");
+	assert_string_equal(first_list_path("/utm.yaml", NULL, rel), "/lists/drop.txt");
+	assert_string_equal(first_list_path("conf/utm.yaml", NULL, rel), "conf/lists/drop.txt");
+	assert_string_equal(first_list_path("utm.yaml", NULL, rel), "lists/drop.txt");
+	assert_string_equal(first_list_path(NULL, NULL, rel), "lists/drop.txt");
+	assert_string_equal(first_list_path("x/utm.yaml", "/opt/utm", rel),
+			    "/opt/utm/lists/drop.txt");
+	assert_string_equal(first_list_path("x/utm.yaml", "/opt/utm/", rel),
+			    "/opt/utm/lists/drop.txt");
+	assert_string_equal(first_list_path("/etc/utm/utm.yaml", NULL, abs), "/srv/drop.txt");
+
+	/* A relative config path still gives absolute list paths. */
+	assert_int_equal(chdir(top), 0);
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(utm_cfg_load_file("tests/fixtures/utm.yaml", &cfg, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/tests/fixtures/lists/drop.txt", top);
+	assert_string_equal(cfg.lists[0].path, want);
+	utm_cfg_free(&cfg);
+	assert_int_equal(chdir(top), 0);
+	assert_int_equal(chdir("tests"), 0);
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(utm_cfg_load_file("fixtures/utm.yaml", &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.lists[0].path, want);
+	utm_cfg_free(&cfg);
+}
+
+struct bad_case {
+	const char *yaml;
+	const char *msg;
+};
+
+static const struct bad_case bad_cases[] = {
+	/* unknown keys */
+	{ "xdp-mode: auto\nfoo: 1\n", "t.yaml:2: unknown key 'foo'" },
+	{ "ports:\n  lan: eth1\n  lann: eth2\n", "t.yaml:3: unknown key 'lann' in ports" },
+	{ "events:\n\n  rate: 1\n", "t.yaml:3: unknown key 'rate' in events" },
+	{ "lists:\n  - name: a\n    file: a\n    sev: 1\n", "t.yaml:4: unknown key 'sev' in lists" },
+	{ "\"a\\tb\": 1\n", "t.yaml:1: unknown key 'a?b'" },
+	{ "ports:\n  lan: a\n  lan: b\n", "t.yaml:3: duplicate key 'lan'" },
+	{ "? [a]\n: b\n", "t.yaml:1: top level: keys must be plain words" },
+	/* wrong types */
+	{ "- a\n", "t.yaml:1: top level: expected a mapping, got a sequence" },
+	{ "events: 5\n", "t.yaml:1: events: expected a mapping, got a scalar" },
+	{ "lists:\n  name: x\n", "t.yaml:2: lists: expected a sequence, got a mapping" },
+	{ "lists:\n  - drop\n", "t.yaml:2: lists: expected a mapping, got a scalar" },
+	{ "ports:\n  lan: [eth1]\n",
+	  "t.yaml:2: ports.lan: expected an interface name, got a sequence" },
+	{ "event-log: {a: b}\n", "t.yaml:1: event-log: expected a path, got a mapping" },
+	{ "events:\n  rate-global: [1]\n",
+	  "t.yaml:2: events.rate-global: expected an integer, got a sequence" },
+	/* bad values */
+	{ "pin-root:\n", "t.yaml:1: pin-root: missing value" },
+	{ "state-dir: \"/a\\0b\"\n", "t.yaml:1: state-dir: value contains a NUL character" },
+	{ "ports:\n  lan: eth1234567890123\n",
+	  "t.yaml:2: ports.lan: 'eth1234567890123' is not a valid interface name "
+	  "(1..15 characters, no '/', ':' or spaces)" },
+	{ "ports:\n  wan: 'a b'\n",
+	  "t.yaml:2: ports.wan: 'a b' is not a valid interface name "
+	  "(1..15 characters, no '/', ':' or spaces)" },
+	{ "ports:\n  lan: eth1\n  wan: eth1\n", "t.yaml:2: ports: lan and wan are both 'eth1'" },
+	{ "\n\nxdp-mode: fast\n", "t.yaml:3: xdp-mode: expected auto | native | generic, got 'fast'" },
+	{ "malformed: yes\n", "t.yaml:1: malformed: expected forward | drop, got 'yes'" },
+	{ "events:\n  rate-global: 1000001\n",
+	  "t.yaml:2: events.rate-global: expected an integer 0..1000000, got '1000001'" },
+	{ "events:\n  burst-global: -1\n",
+	  "t.yaml:2: events.burst-global: expected an integer 0..1000000, got '-1'" },
+	{ "events:\n  rate-per-source: 5.0\n",
+	  "t.yaml:2: events.rate-per-source: expected an integer 0..1000000, got '5.0'" },
+	{ "events:\n  burst-per-source: 99999999999999999999999\n",
+	  "t.yaml:2: events.burst-per-source: expected an integer 0..1000000, "
+	  "got '99999999999999999999999'" },
+	{ "lists:\n  - name: a\n    file: a\n    severity: 4\n",
+	  "t.yaml:4: lists.severity: expected 1, 2 or 3, got '4'" },
+	{ "lists:\n  - name: a\n    file: a\n    severity: 0\n",
+	  "t.yaml:4: lists.severity: expected 1, 2 or 3, got '0'" },
+	{ "lists:\n  - name: a\n    file: a\n    direction: in\n",
+	  "t.yaml:4: lists.direction: expected inbound | outbound | both, got 'in'" },
+	{ "lists:\n  - name: a\n    action: drop\n",
+	  "t.yaml:3: lists.action: expected block | allow, got 'drop'" },
+	{ "lists:\n  - name: a/b\n",
+	  "t.yaml:2: lists.name: 'a/b' is not a valid list name "
+	  "(1..47 characters of A-Z a-z 0-9 _ . -)" },
+	{ "lists:\n  - name: abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv\n",
+	  "t.yaml:2: lists.name: 'abcdefghijklmnopqrstuvwxyzabcdefghij...' is not a valid "
+	  "list name (1..47 characters of A-Z a-z 0-9 _ . -)" },
+	{ "lists:\n  - file: a\n", "t.yaml:2: lists: entry without a name" },
+	{ "lists:\n  - name: a\n    file: a\n  -\n", "t.yaml:4: lists: entry without a name" },
+	{ "lists:\n  - name: a\n    severity: 3\n", "t.yaml:2: lists: 'a' has no file" },
+	{ "lists:\n  - name: a\n    file: a\n  - name: b\n    file: b\n  - name: a\n    file: c\n",
+	  "t.yaml:6: lists.name: duplicate list name 'a'" },
+	/* YAML syntax */
+	{ "ports:\n  lan: eth1\n wan: eth2\n",
+	  "t.yaml:3: did not find expected key (while parsing a block mapping at line 1)" },
+	{ "ports:\n\tlan: eth1\n",
+	  "t.yaml:2: found character that cannot start any token (while scanning for the next "
+	  "token at line 2)" },
+	{ "a: 'b\n\n", "t.yaml:3: found unexpected end of stream (while scanning a quoted scalar at "
+		       "line 1)" },
+	{ "ports: *x\n", "t.yaml:1: found undefined alias" },
+	{ "xdp-mode: auto\n\n\xff\n", "t.yaml:3: invalid leading UTF-8 octet" },
+	{ "xdp-mode: auto\n---\nxdp-mode: native\n",
+	  "t.yaml:3: only one YAML document is allowed" },
+	{ "xdp-mode: auto\n---\n- [\n", "t.yaml:4: did not find expected node content (while "
+					  "parsing a flow node at line 4)" },
+};
+
+static void test_errors(void **state)
+{
+	struct utm_cfg cfg, want;
+	char err[256];
+	size_t i;
+
+	utm_cfg_defaults(&want);
+	for (i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		utm_cfg_defaults(&cfg);
+		memset(err, 0, sizeof(err));
+		if (parse(bad_cases[i].yaml, "t.yaml", &cfg, err, sizeof(err)) != -1)
+			fail_msg("case %zu parsed: %s", i, bad_cases[i].yaml);
+		if (strcmp(err, bad_cases[i].msg))
+			fail_msg("case %zu:\n got '%s'\nwant '%s'", i, err, bad_cases[i].msg);
+		assert_memory_equal(&cfg, &want, sizeof(cfg));
+	}
+}
+
+/* The same errors as the files users write, through utm_cfg_load_file. */
+static void test_error_files(void **state)
+{
+	static const struct bad_case files[] = {
+		{ "config/unknown-key.yaml", "6: unknown key 'rate-per-src' in events" },
+		{ "config/wrong-type.yaml", "3: ports: expected a mapping, got a sequence" },
+		{ "config/bad-value.yaml",
+		  "4: xdp-mode: expected auto | native | generic, got 'fast'" },
+		{ "config/syntax.yaml",
+		  "3: did not find expected key (while parsing a block mapping at line 1)" },
+		{ "config/duplicate-list.yaml", "6: lists.name: duplicate list name 'drop'" },
+		{ "config/missing-file.yaml", "4: lists: 'edrop' has no file" },
+		{ "config/no-such-file.yaml", " No such file or directory" },
+		{ "config", " Is a directory" },
+	};
+	char path[PATH_MAX], want[PATH_MAX + 128], err[PATH_MAX + 128];
+	struct utm_cfg cfg;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		fixture(path, sizeof(path), files[i].yaml);
+		snprintf(want, sizeof(want), "%s:%s", path, files[i].msg);
+		utm_cfg_defaults(&cfg);
+		assert_int_equal(utm_cfg_load_file(path, &cfg, err, sizeof(err)), -1);
+		assert_string_equal(err, want);
+		assert_int_equal(cfg.nlists, 0);
+	}
+}
+
+static void add(struct utm_cfg *cfg, const char *name)
+{
+	struct utm_list_cfg l = { .dir = UTM_DIR_BOTH, .severity = 2 };
+
+	snprintf(l.name, sizeof(l.name), "%s", name);
+	snprintf(l.path, sizeof(l.path), "/lists/%s.txt", name);
+	assert_int_equal(utm_cfg_add_list(cfg, &l), 0);
+}
+
+static void test_add_list(void **state)
+{
+	struct utm_list_cfg l = { .name = "x", .path = "/x", .dir = UTM_DIR_INBOUND,
+				  .severity = 3, .allow = 5 };
+	struct utm_cfg cfg;
+
+	utm_cfg_defaults(&cfg);
+	add(&cfg, "a");
+	assert_int_equal(utm_cfg_add_list(&cfg, &l), 0);
+	assert_list(&cfg.lists[1], "x", "/x", 1, UTM_DIR_INBOUND, 3);
+
+	l.dir = UTM_DIR_BOTH;
+	assert_int_equal(utm_cfg_add_list(&cfg, &l), -1);
+	assert_int_equal(errno, EEXIST);
+	strcpy(l.name, "y");
+	l.severity = 4;
+	assert_int_equal(utm_cfg_add_list(&cfg, &l), -1);
+	assert_int_equal(errno, EINVAL);
+	l.severity = 1;
+	l.dir = 0;
+	assert_int_equal(utm_cfg_add_list(&cfg, &l), -1);
+	assert_int_equal(errno, EINVAL);
+	l.dir = UTM_DIR_OUTBOUND;
+	strcpy(l.name, "a b");
+	assert_int_equal(utm_cfg_add_list(&cfg, &l), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(cfg.nlists, 2);
+	utm_cfg_free(&cfg);
+}
+
+/* A list named on the command line clashes with one in the file. */
+static void test_duplicate_across_sources(void **state)
+{
+	struct utm_cfg cfg;
+	char err[256];
+
+	utm_cfg_defaults(&cfg);
+	add(&cfg, "drop");
+	assert_int_equal(parse("lists:\n  - name: edrop\n    file: e\n  - name: drop\n    file: d\n",
+			       "t.yaml", &cfg, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "t.yaml:4: lists.name: duplicate list name 'drop'");
+	assert_int_equal(cfg.nlists, 1);
+	assert_int_equal(parse("lists:\n  - name: edrop\n    file: e\n", "t.yaml", &cfg, err,
+			       sizeof(err)),
+			 0);
+	assert_int_equal(cfg.nlists, 2);
+	assert_list(&cfg.lists[0], "drop", "/lists/drop.txt", 0, UTM_DIR_BOTH, 2);
+	assert_list(&cfg.lists[1], "edrop", "e", 0, UTM_DIR_BOTH, 2);
+	utm_cfg_free(&cfg);
+}
+
+/* An error after many good keys leaves every field and every list as it was. */
+static void test_unchanged_on_error(void **state)
+{
+	const char *yaml = "ports: {lan: eth7, wan: eth8}\nxdp-mode: generic\npin-root: /p\n"
+			   "state-dir: /s\nevent-log: /e\nmalformed: drop\n"
+			   "events: {rate-per-source: 1, burst-per-source: 2, rate-global: 3}\n"
+			   "lists:\n  - {name: n1, file: f1}\n  - {name: n2, file: f2}\n"
+			   "  - {name: n3, file: f3, severity: 9}\n";
+	struct utm_list_cfg *lists;
+	struct utm_cfg cfg, before;
+	char err[256];
+
+	utm_cfg_defaults(&cfg);
+	add(&cfg, "keep");
+	before = cfg;
+	lists = malloc(sizeof(*lists));
+	assert_non_null(lists);
+	memcpy(lists, cfg.lists, sizeof(*lists));
+	assert_int_equal(parse(yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.yaml:11: lists.severity: expected 1, 2 or 3, got '9'");
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+	assert_memory_equal(cfg.lists, lists, sizeof(*lists));
+	free(lists);
+	utm_cfg_free(&cfg);
+}
+
+static void test_empty_documents(void **state)
+{
+	static const char *const empty[] = { "",	 "\n",	       "# only a comment\n",
+					     "---\n",	 "--- ~\n",    "---\n...\n",
+					     "null\n",	 "{}\n",       "ports:\nevents:\nlists:\n",
+					     "lists: []\n" };
+	struct utm_cfg cfg, want;
+	char err[64];
+	size_t i;
+
+	utm_cfg_defaults(&want);
+	for (i = 0; i < ARRAY_SIZE(empty); i++) {
+		utm_cfg_defaults(&cfg);
+		if (parse(empty[i], "t.yaml", &cfg, err, sizeof(err)))
+			fail_msg("case %zu: %s", i, err);
+		assert_memory_equal(&cfg, &want, sizeof(cfg));
+	}
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(utm_cfg_parse(NULL, 0, NULL, &cfg, err, sizeof(err)), 0);
+	assert_memory_equal(&cfg, &want, sizeof(cfg));
+}
+
+static void test_too_many_lists(void **state)
+{
+	size_t len = 16 + (UTM_CFG_MAX_LISTS + 1) * 40, off, i;
+	char *yaml = malloc(len), err[256], want[64];
+	struct utm_cfg cfg;
+
+	assert_non_null(yaml);
+	off = (size_t)snprintf(yaml, len, "lists:\n");
+	for (i = 0; i <= UTM_CFG_MAX_LISTS; i++)
+		off += (size_t)snprintf(yaml + off, len - off, "- {name: l%zu, file: f}\n", i);
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(parse(yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "t.yaml:%d: lists: more than %d lists", UTM_CFG_MAX_LISTS + 2,
+		 UTM_CFG_MAX_LISTS);
+	assert_string_equal(err, want);
+	assert_int_equal(cfg.nlists, 0);
+
+	/* Exactly the maximum is fine. */
+	*strrchr(yaml, '-') = '\0';
+	assert_int_equal(parse(yaml, "t.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nlists, UTM_CFG_MAX_LISTS);
+	utm_cfg_free(&cfg);
+	free(yaml);
+}
+
+/* Messages are cut to errlen, never overflow it, and errlen 0 is allowed. */
+static void test_error_buffer(void **state)
+{
+	char err[16];
+	struct utm_cfg cfg;
+
+	utm_cfg_defaults(&cfg);
+	memset(err, 'x', sizeof(err));
+	assert_int_equal(parse("foo: 1\n", "t.yaml", &cfg, err, 10), -1);
+	assert_string_equal(err, "t.yaml:1:");
+	assert_int_equal(err[10], 'x');
+	assert_int_equal(parse("foo: 1\n", "t.yaml", &cfg, NULL, 0), -1);
+	assert_int_equal(parse("{\n", "t.yaml", &cfg, NULL, 0), -1);
+}
+
+static void test_long_paths(void **state)
+{
+	char *yaml = malloc(PATH_MAX + 64), err[256];
+	struct utm_cfg cfg;
+
+	assert_non_null(yaml);
+	utm_cfg_defaults(&cfg);
+	/* PATH_MAX - 1 characters fit in the file, but not behind "/etc/utm/". */
+	snprintf(yaml, PATH_MAX + 64, "lists:\n  - name: a\n    file: %0*d\n", PATH_MAX - 1, 0);
+	assert_int_equal(parse(yaml, "/etc/utm/utm.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "/etc/utm/utm.yaml:3: lists.file: path longer than 4095 bytes");
+	assert_int_equal(parse(yaml, "utm.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(strlen(cfg.lists[0].path), PATH_MAX - 1);
+	utm_cfg_free(&cfg);
+	snprintf(yaml, PATH_MAX + 64, "pin-root: /%0*d\n", PATH_MAX - 1, 0);
+	assert_int_equal(parse(yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.yaml:1: pin-root: path longer than 4095 bytes");
+	free(yaml);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_example),
+		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_relative_paths),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_files),
+		cmocka_unit_test(test_add_list),
+		cmocka_unit_test(test_duplicate_across_sources),
+		cmocka_unit_test(test_unchanged_on_error),
+		cmocka_unit_test(test_empty_documents),
+		cmocka_unit_test(test_too_many_lists),
+		cmocka_unit_test(test_error_buffer),
+		cmocka_unit_test(test_long_paths),
+	};
+
+	return cmocka_run_group_tests(tests, find_top, NULL);
+}

@@ -1,0 +1,27 @@
+#!/bin/bash
+# Install every Debian package the build, the tests, the demo and the
+# benchmarks need. Idempotent; skips apt when everything is present.
+set -euo pipefail
+
+PKGS=(
+	# build
+	build-essential clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
+	pkg-config libyaml-dev libjansson-dev libcmocka-dev libclang-rt-14-dev
+	# lab, tests and demo peers
+	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping
+	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#PKGS[@]} packages present"
+	exit 0
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* utm-ctl's commands, one file each group. */
+#ifndef UTM_CTL_H
+#define UTM_CTL_H
+
+#include "lib/utmmaps.h"
+
+struct ctl {
+	const char *pin_root;
+	int json;
+	struct utm_maps maps;
+};
+
+int cmd_status(struct ctl *c, int argc, char **argv);
+int cmd_lists(struct ctl *c, int argc, char **argv);
+int cmd_why(struct ctl *c, int argc, char **argv);
+int cmd_add(struct ctl *c, int argc, char **argv);
+int cmd_remove(struct ctl *c, int argc, char **argv);
+
+/* "runtime-block.list" path of the running UTM, from list_info. */
+int ctl_runtime_path(struct ctl *c, int allow, char *buf, size_t len);
+
+#endif /* UTM_CTL_H */

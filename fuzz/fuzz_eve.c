@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct utm_block_event ev;
 	struct utm_list_info list;
-	struct eve_block_ctx c = { .ev = &ev, .in_iface = "lan" };
+	struct eve_block_ctx c = {.ev = &ev, .in_iface = "lan"};
 	size_t need = sizeof(ev) + sizeof(list) + 2;
 	size_t len;
 	char *buf;

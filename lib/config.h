@@ -10,7 +10,7 @@
 #include <net/if.h>
 #include <stddef.h>
 
-#define UTM_DEFAULT_PIN_ROOT "/sys/fs/bpf/utm"
+#define UTM_DEFAULT_PIN_ROOT  "/sys/fs/bpf/utm"
 #define UTM_DEFAULT_STATE_DIR "/var/lib/utm"
 
 /* Configured lists get ids UTM_LIST_FIRST_CONFIGURED..UTM_MAX_LISTS - 1. */
@@ -51,13 +51,14 @@ struct utm_cfg {
 void utm_cfg_defaults(struct utm_cfg *cfg);
 
 /*
- * Parse YAML text (see README for the schema) on top of the current
- * contents of cfg (call utm_cfg_defaults first). filename is used in error
- * messages and to make relative list paths absolute. On error returns -1
- * and writes "file:line: reason" into err; cfg is then left unchanged.
+ * Parse YAML text (schema: the annotated tests/fixtures/utm.yaml) on top of
+ * the current contents of cfg (call utm_cfg_defaults first); its lists are
+ * appended to cfg's. filename is used in error messages and to make relative
+ * list paths absolute. On error returns -1 and writes "file:line: reason"
+ * into err; cfg is then left unchanged.
  */
-int utm_cfg_parse(const char *buf, size_t len, const char *filename, struct utm_cfg *cfg,
-		  char *err, size_t errlen);
+int utm_cfg_parse(const char *buf, size_t len, const char *filename, struct utm_cfg *cfg, char *err,
+		  size_t errlen);
 
 /*
  * Like utm_cfg_parse, but relative list paths are made relative to dir

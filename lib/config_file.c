@@ -76,8 +76,7 @@ static int config_dir(const char *path, char *buf, size_t len)
 	} else {
 		if (!getcwd(cwd, sizeof(cwd)))
 			return -1;
-		n = snprintf(buf, len, "%s%s%.*s", cwd, strcmp(cwd, "/") ? "/" : "", dirlen,
-			     path);
+		n = snprintf(buf, len, "%s%s%.*s", cwd, strcmp(cwd, "/") ? "/" : "", dirlen, path);
 	}
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;

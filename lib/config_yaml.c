@@ -48,7 +48,7 @@ struct choice {
 };
 
 __attribute__((format(printf, 3, 4))) static int fail(struct walk *w, const yaml_node_t *n,
-						       const char *fmt, ...)
+						      const char *fmt, ...)
 {
 	va_list ap;
 	int off;
@@ -155,7 +155,9 @@ static int set_ifname(struct walk *w, const char *what, const yaml_node_t *n, vo
 	if (!v)
 		return -1;
 	if (!valid_ifname(v))
-		return fail(w, n, "%s: '%s' is not a valid interface name (1..%d characters, no '/', ':' or spaces)",
+		return fail(w, n,
+			    "%s: '%s' is not a valid interface name (1..%d characters, no '/', ':' "
+			    "or spaces)",
 			    what, excerpt(v, q, sizeof(q)), IF_NAMESIZE - 1);
 	strcpy(dst, v);
 	return 0;
@@ -243,8 +245,10 @@ static int set_list_name(struct walk *w, const char *what, const yaml_node_t *n,
 	if (!v)
 		return -1;
 	if (!utm_cfg_valid_list_name(v))
-		return fail(w, n, "%s: '%s' is not a valid list name (1..%d characters of A-Z a-z 0-9 _ . -)",
-			    what, excerpt(v, q, sizeof(q)), UTM_LIST_NAME_LEN - 1);
+		return fail(
+			w, n,
+			"%s: '%s' is not a valid list name (1..%d characters of A-Z a-z 0-9 _ . -)",
+			what, excerpt(v, q, sizeof(q)), UTM_LIST_NAME_LEN - 1);
 	for (i = 0; i < w->cfg->nlists; i++)
 		if (!strcmp(w->cfg->lists[i].name, v))
 			return fail(w, n, "%s: duplicate list name '%s'", what, v);
@@ -281,67 +285,68 @@ static int set_severity(struct walk *w, const char *what, const yaml_node_t *n, 
 	if (!v)
 		return -1;
 	if (parse_uint(v, 3, &u) || u < 1)
-		return fail(w, n, "%s: expected 1, 2 or 3, got '%s'", what, excerpt(v, q, sizeof(q)));
+		return fail(w, n, "%s: expected 1, 2 or 3, got '%s'", what,
+			    excerpt(v, q, sizeof(q)));
 	*(int *)dst = (int)u;
 	return 0;
 }
 
 static const struct choice xdp_modes[] = {
-	{ "auto", UTM_XDP_AUTO },
-	{ "native", UTM_XDP_NATIVE },
-	{ "generic", UTM_XDP_GENERIC },
-	{ NULL, 0 },
+	{"auto", UTM_XDP_AUTO},
+	{"native", UTM_XDP_NATIVE},
+	{"generic", UTM_XDP_GENERIC},
+	{NULL, 0},
 };
 
 static const struct choice malformed_modes[] = {
-	{ "forward", 0 },
-	{ "drop", 1 },
-	{ NULL, 0 },
+	{"forward", 0},
+	{"drop", 1},
+	{NULL, 0},
 };
 
 static const struct choice actions[] = {
-	{ "block", 0 },
-	{ "allow", 1 },
-	{ NULL, 0 },
+	{"block", 0},
+	{"allow", 1},
+	{NULL, 0},
 };
 
 static const struct choice directions[] = {
-	{ "inbound", UTM_DIR_INBOUND },
-	{ "outbound", UTM_DIR_OUTBOUND },
-	{ "both", UTM_DIR_BOTH },
-	{ NULL, 0 },
+	{"inbound", UTM_DIR_INBOUND},
+	{"outbound", UTM_DIR_OUTBOUND},
+	{"both", UTM_DIR_BOTH},
+	{NULL, 0},
 };
 
-#define CFG(m) offsetof(struct utm_cfg, m)
+#define CFG(m)	offsetof(struct utm_cfg, m)
 #define LIST(m) offsetof(struct utm_list_cfg, m)
 
 static const struct field port_fields[] = {
-	{ "lan", set_ifname, CFG(lan), NULL },
-	{ "wan", set_ifname, CFG(wan), NULL },
+	{"lan", set_ifname, CFG(lan), NULL},
+	{"wan", set_ifname, CFG(wan), NULL},
 };
 
 static const struct field event_fields[] = {
-	{ "rate-per-source", set_uint, CFG(ev_rate_per_src), NULL },
-	{ "burst-per-source", set_uint, CFG(ev_burst_per_src), NULL },
-	{ "rate-global", set_uint, CFG(ev_rate_global), NULL },
-	{ "burst-global", set_uint, CFG(ev_burst_global), NULL },
+	{"rate-per-source", set_uint, CFG(ev_rate_per_src), NULL},
+	{"burst-per-source", set_uint, CFG(ev_burst_per_src), NULL},
+	{"rate-global", set_uint, CFG(ev_rate_global), NULL},
+	{"burst-global", set_uint, CFG(ev_burst_global), NULL},
 };
 
 static const struct field list_fields[] = {
-	{ "name", set_list_name, LIST(name), NULL },
-	{ "file", set_list_file, LIST(path), NULL },
-	{ "action", set_choice, LIST(allow), actions },
-	{ "direction", set_choice, LIST(dir), directions },
-	{ "severity", set_severity, LIST(severity), NULL },
+	{"name", set_list_name, LIST(name), NULL},
+	{"file", set_list_file, LIST(path), NULL},
+	{"action", set_choice, LIST(allow), actions},
+	{"direction", set_choice, LIST(dir), directions},
+	{"severity", set_severity, LIST(severity), NULL},
 };
 
-static const struct section ports = { port_fields, ARRAY_SIZE(port_fields) };
-static const struct section events = { event_fields, ARRAY_SIZE(event_fields) };
-static const struct section list = { list_fields, ARRAY_SIZE(list_fields) };
+static const struct section ports = {port_fields, ARRAY_SIZE(port_fields)};
+static const struct section events = {event_fields, ARRAY_SIZE(event_fields)};
+static const struct section list = {list_fields, ARRAY_SIZE(list_fields)};
 
 static int set_list(struct walk *w, const yaml_node_t *n)
 {
-	struct utm_list_cfg l = { .allow = 0, .dir = UTM_DIR_BOTH, .severity = 2 };
+	struct utm_list_cfg l = {.allow = 0, .dir = UTM_DIR_BOTH, .severity = 2};
 
 	if (walk_map(w, n, "lists", &list, &l))
 		return -1;
@@ -372,17 +377,17 @@ static int set_lists(struct walk *w, const char *what, const yaml_node_t *n, voi
 }
 
 static const struct field top_fields[] = {
-	{ "ports", set_ports, 0, &ports },
-	{ "xdp-mode", set_choice, CFG(xdp_mode), xdp_modes },
-	{ "pin-root", set_path, CFG(pin_root), NULL },
-	{ "state-dir", set_path, CFG(state_dir), NULL },
-	{ "event-log", set_path, CFG(event_log), NULL },
-	{ "malformed", set_choice, CFG(drop_malformed), malformed_modes },
-	{ "events", set_section, 0, &events },
-	{ "lists", set_lists, 0, NULL },
+	{"ports", set_ports, 0, &ports},
+	{"xdp-mode", set_choice, CFG(xdp_mode), xdp_modes},
+	{"pin-root", set_path, CFG(pin_root), NULL},
+	{"state-dir", set_path, CFG(state_dir), NULL},
+	{"event-log", set_path, CFG(event_log), NULL},
+	{"malformed", set_choice, CFG(drop_malformed), malformed_modes},
+	{"events", set_section, 0, &events},
+	{"lists", set_lists, 0, NULL},
 };
 
-static const struct section top = { top_fields, ARRAY_SIZE(top_fields) };
+static const struct section top = {top_fields, ARRAY_SIZE(top_fields)};
 
 static const struct field *find_field(const struct section *s, const char *key)
 {
@@ -518,7 +523,7 @@ static const char *dir_of(const char *filename, char *buf, size_t len)
 int utm_cfg_parse_at(const char *buf, size_t len, const char *filename, const char *dir,
 		     struct utm_cfg *cfg, char *err, size_t errlen)
 {
-	struct walk w = { .file = filename ? filename : "<config>", .err = err, .errlen = errlen };
+	struct walk w = {.file = filename ? filename : "<config>", .err = err, .errlen = errlen};
 	struct utm_cfg tmp;
 	yaml_parser_t p;
 	char dirbuf[PATH_MAX];
@@ -547,8 +552,8 @@ int utm_cfg_parse_at(const char *buf, size_t len, const char *filename, const ch
 	return 0;
 }
 
-int utm_cfg_parse(const char *buf, size_t len, const char *filename, struct utm_cfg *cfg,
-		  char *err, size_t errlen)
+int utm_cfg_parse(const char *buf, size_t len, const char *filename, struct utm_cfg *cfg, char *err,
+		  size_t errlen)
 {
 	return utm_cfg_parse_at(buf, len, filename, NULL, cfg, err, errlen);
 }

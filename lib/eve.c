@@ -13,7 +13,7 @@
 #include "eve.h"
 
 #define FNV64_OFFSET 0xcbf29ce484222325ULL
-#define FNV64_PRIME 0x100000001b3ULL
+#define FNV64_PRIME  0x100000001b3ULL
 /* JSON readers (jq, JavaScript) hold integers exactly only below 2^53. */
 #define FLOW_ID_MASK ((1ULL << 53) - 1)
 
@@ -27,7 +27,8 @@ int eve_format_timestamp(struct timespec ts, char *buf, size_t len)
 		return -1;
 	/* glibc's localtime_r() reads TZ only once unless told again. */
 	tzset();
-	if (!localtime_r(&ts.tv_sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) ||
+	if (!localtime_r(&ts.tv_sec, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) ||
 	    !strftime(zone, sizeof(zone), "%z", &tm))
 		return -1;
 	n = snprintf(buf, len, "%s.%06ld%s", date, ts.tv_nsec / 1000, zone);
@@ -77,7 +78,7 @@ static __u64 fnv1a(__u64 h, const void *data, size_t len)
 
 static __u64 hash_endpoint(__u64 h, const __u8 *addr, size_t alen, __u16 port)
 {
-	__u8 p[2] = { port >> 8, port & 0xff };
+	__u8 p[2] = {port >> 8, port & 0xff};
 
 	return fnv1a(fnv1a(h, addr, alen), p, sizeof(p));
 }
@@ -207,8 +208,8 @@ static int add_ether_verdict(json_t *o, const struct utm_block_event *ev)
 		return -1;
 	if (ev->action == UTM_ACT_DROP)
 		return json_object_set_new(o, "drop",
-					   json_pack("{s:I, s:s}", "len", (json_int_t)ev->pkt_len, "reason",
-						     "blocklist"));
+					   json_pack("{s:I, s:s}", "len", (json_int_t)ev->pkt_len,
+						     "reason", "blocklist"));
 	/* Anything else was let through: Suricata says so with an alert. */
 	return json_object_set_new(o, "alert", json_pack("{s:s}", "action", "allowed"));
 }
@@ -231,8 +232,9 @@ static json_t *device(const struct utm_block_event *ev)
 {
 	json_t *d = json_pack("{s:o}", "mac", mac_string(ev->lan_mac));
 
-	if (d && set_opt(d, "ip",
-			 ip_string(ev->family, ev->dir == UTM_DIR_INBOUND ? ev->daddr : ev->saddr))) {
+	if (d &&
+	    set_opt(d, "ip",
+		    ip_string(ev->family, ev->dir == UTM_DIR_INBOUND ? ev->daddr : ev->saddr))) {
 		json_decref(d);
 		return NULL;
 	}
@@ -265,9 +267,9 @@ static int add_utm(json_t *o, const struct eve_block_ctx *c)
 	if (sev > 3)
 		sev = 3;
 	if (ev->dir == UTM_DIR_INBOUND || ev->dir == UTM_DIR_OUTBOUND)
-		rc |= json_object_set_new(u, "function",
-					  json_string(ev->dir == UTM_DIR_INBOUND ? "ips_inbound"
-										 : "ips_outbound"));
+		rc |= json_object_set_new(
+			u, "function",
+			json_string(ev->dir == UTM_DIR_INBOUND ? "ips_inbound" : "ips_outbound"));
 	rc |= json_object_set_new(u, "severity", json_integer(sev));
 	/* The last sev of three 3-byte UTF-8 stars. */
 	rc |= json_object_set_new(u, "stars", json_string(&"★★★"[(3 - sev) * 3]));

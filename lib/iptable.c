@@ -16,7 +16,7 @@ struct iptable {
 	struct slot *slots;
 	size_t cap; /* a power of two */
 	size_t size;
-	size_t per_kind[IPKEY_PREFIX6 + 1];
+	size_t per_kind[IPKEY_NKINDS];
 };
 
 static uint64_t prefix_hash(const struct ip_prefix *p)
@@ -83,6 +83,8 @@ int iptable_add(struct iptable *t, const struct ip_prefix *p, uint16_t list_id, 
 	struct ip_prefix key;
 	struct slot *s;
 
+	if (ipkey_kind_of(p) == IPKEY_INVALID)
+		return -EINVAL;
 	/* Keep the load factor under 1/2 so probes stay short. */
 	if ((t->size + 1) * 2 > t->cap && grow(t))
 		return -ENOMEM;

@@ -56,7 +56,11 @@ static int add_flag_list(struct utm_cfg *cfg, const char *path, int allow)
 	dot = strrchr(l.name, '.');
 	if (dot && dot != l.name)
 		*dot = '\0';
-	for (n = 2; utm_cfg_add_list(cfg, &l) && n < 100; n++) {
+	for (n = 2; utm_cfg_add_list(cfg, &l); n++) {
+		if (errno != EEXIST || n == 100) {
+			fprintf(stderr, "utm-load: cannot add list %s: %s\n", path, strerror(errno));
+			return -1;
+		}
 		snprintf(base, sizeof(base), "%.40s-%d", l.name, n);
 		snprintf(l.name, sizeof(l.name), "%s", base);
 	}

@@ -123,8 +123,20 @@ lab__alive() {
 # reused one.
 lab__starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
 
-# Stop one lab process by PID. Only a PID whose command line names this run
-# is signalled, so a stale PID file can never hit an unrelated process.
+# A process is this lab's when its command line names the run id or it lives
+# in one of the lab's namespaces.
+lab__pid_is_ours() {
+	local ns net
+	grep -qaF -- "$LAB_ID" "/proc/$1/cmdline" 2>/dev/null && return 0
+	net=$(readlink "/proc/$1/ns/net" 2>/dev/null) || return 1
+	for ns in "$LAB_NS_LAN" "$LAB_NS_BOX" "$LAB_NS_WAN"; do
+		[ "$net" = "net:[$(stat -L -c %i "/run/netns/$ns" 2>/dev/null)]" ] && return 0
+	done
+	return 1
+}
+
+# Stop one lab process by PID. Only a PID that is ours (lab__pid_is_ours) is
+# signalled, so a stale PID file can never hit an unrelated process.
 lab__kill_pid() {
 	local pid=$1 i
 	[ -n "$pid" ] || return 0
@@ -132,7 +144,7 @@ lab__kill_pid() {
 		wait "$pid" 2>/dev/null
 		return 0
 	}
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$LAB_ID" || {
+	lab__pid_is_ours "$pid" || {
 		lab__log "not killing PID $pid: it is not a process of this lab"
 		return 0
 	}
@@ -242,11 +254,16 @@ lab__make_host() {
 		peer name "$boxport" address "$boxmac" netns "$LAB_NS_BOX"
 	# A frame XDP-redirected into a veth is received by its peer only when
 	# the peer has NAPI, i.e. an XDP program or GRO: GRO on for the hosts'
-	# ends (peers of the box's ports) and for the box's ports. tx-vlan
-	# offload off: tags are written into the frame as on a real wire, so
-	# the box's XDP program sees them (veth would carry them as metadata).
-	lab__in "$ns" ethtool -K eth0 gro on txvlan off
-	lab__in "$LAB_NS_BOX" ethtool -K "$boxport" gro on txvlan off
+	# ends (peers of the box's ports) and for the box's ports.
+	# The hosts' ends must also put on the veth what a real NIC puts on the
+	# wire. tx checksumming off: veth otherwise hands over CHECKSUM_PARTIAL
+	# skbs whose TCP/UDP checksum is never filled in once XDP redirects the
+	# frame (TCP through the XDP bridge then fails; ping still works).
+	# tx-vlan offload off: the 802.1Q tag is written into the frame, where
+	# the box's XDP program sees it, instead of riding in skb metadata.
+	# (ethtool -K lists dependent features it changed on stdout: noise.)
+	lab__in "$ns" ethtool -K eth0 gro on tx off txvlan off >/dev/null
+	lab__in "$LAB_NS_BOX" ethtool -K "$boxport" gro on txvlan off >/dev/null
 
 	# This kernel has no 8021q module (and no bridge VLAN filtering), so
 	# eth0.100 is a veth leg with eth0's MAC whose peer vlan100 is glued to
@@ -527,7 +544,9 @@ lab_up() {
 	if [ "${LAB_KEEP:-0}" = 1 ]; then
 		echo kept >"$LAB_RUN/owner"
 	else
-		echo "$BASHPID $(lab__starttime "$BASHPID")" >"$LAB_RUN/owner"
+		# ($BASHPID read here: inside $(...) it would be the subshell's.)
+		local me=$BASHPID
+		echo "$me $(lab__starttime "$me")" >"$LAB_RUN/owner"
 	fi
 	lab__save_env
 	# Clean up from here on, whatever happens.

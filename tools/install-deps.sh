@@ -10,6 +10,8 @@ PKGS=(
 	# lab, tests and demo peers
 	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping
 	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux
+	# unit tests: time zones for EVE timestamps
+	tzdata
 )
 
 missing=()

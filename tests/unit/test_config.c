@@ -48,8 +48,7 @@ static void fixture(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/tests/fixtures/%s", top, name);
 }
 
-static int parse(const char *yaml, const char *file, struct utm_cfg *cfg, char *err,
-		 size_t errlen)
+static int parse(const char *yaml, const char *file, struct utm_cfg *cfg, char *err, size_t errlen)
 {
 	return utm_cfg_parse(yaml, strlen(yaml), file, cfg, err, errlen);
 }
@@ -75,8 +74,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.nlists, 0);
 }
 
-static void assert_list(const struct utm_list_cfg *l, const char *name, const char *path,
-			int allow, int dir, int severity)
+static void assert_list(const struct utm_list_cfg *l, const char *name, const char *path, int allow,
+			int dir, int severity)
 {
 	assert_string_equal(l->name, name);
 	assert_string_equal(l->path, path);
@@ -198,77 +197,75 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	/* unknown keys */
-	{ "xdp-mode: auto\nfoo: 1\n", "t.yaml:2: unknown key 'foo'" },
-	{ "ports:\n  lan: eth1\n  lann: eth2\n", "t.yaml:3: unknown key 'lann' in ports" },
-	{ "events:\n\n  rate: 1\n", "t.yaml:3: unknown key 'rate' in events" },
-	{ "lists:\n  - name: a\n    file: a\n    sev: 1\n", "t.yaml:4: unknown key 'sev' in lists" },
-	{ "\"a\\tb\": 1\n", "t.yaml:1: unknown key 'a?b'" },
-	{ "ports:\n  lan: a\n  lan: b\n", "t.yaml:3: duplicate key 'lan'" },
-	{ "? [a]\n: b\n", "t.yaml:1: top level: keys must be plain words" },
+	{"xdp-mode: auto\nfoo: 1\n", "t.yaml:2: unknown key 'foo'"},
+	{"ports:\n  lan: eth1\n  lann: eth2\n", "t.yaml:3: unknown key 'lann' in ports"},
+	{"events:\n\n  rate: 1\n", "t.yaml:3: unknown key 'rate' in events"},
+	{"lists:\n  - name: a\n    file: a\n    sev: 1\n", "t.yaml:4: unknown key 'sev' in lists"},
+	{"\"a\\tb\": 1\n", "t.yaml:1: unknown key 'a?b'"},
+	{"ports:\n  lan: a\n  lan: b\n", "t.yaml:3: duplicate key 'lan'"},
+	{"? [a]\n: b\n", "t.yaml:1: top level: keys must be plain words"},
 	/* wrong types */
-	{ "- a\n", "t.yaml:1: top level: expected a mapping, got a sequence" },
-	{ "events: 5\n", "t.yaml:1: events: expected a mapping, got a scalar" },
-	{ "lists:\n  name: x\n", "t.yaml:2: lists: expected a sequence, got a mapping" },
-	{ "lists:\n  - drop\n", "t.yaml:2: lists: expected a mapping, got a scalar" },
-	{ "ports:\n  lan: [eth1]\n",
-	  "t.yaml:2: ports.lan: expected an interface name, got a sequence" },
-	{ "event-log: {a: b}\n", "t.yaml:1: event-log: expected a path, got a mapping" },
-	{ "events:\n  rate-global: [1]\n",
-	  "t.yaml:2: events.rate-global: expected an integer, got a sequence" },
+	{"- a\n", "t.yaml:1: top level: expected a mapping, got a sequence"},
+	{"events: 5\n", "t.yaml:1: events: expected a mapping, got a scalar"},
+	{"lists:\n  name: x\n", "t.yaml:2: lists: expected a sequence, got a mapping"},
+	{"lists:\n  - drop\n", "t.yaml:2: lists: expected a mapping, got a scalar"},
+	{"ports:\n  lan: [eth1]\n",
+	 "t.yaml:2: ports.lan: expected an interface name, got a sequence"},
+	{"event-log: {a: b}\n", "t.yaml:1: event-log: expected a path, got a mapping"},
+	{"events:\n  rate-global: [1]\n",
+	 "t.yaml:2: events.rate-global: expected an integer, got a sequence"},
 	/* bad values */
-	{ "pin-root:\n", "t.yaml:1: pin-root: missing value" },
-	{ "state-dir: \"/a\\0b\"\n", "t.yaml:1: state-dir: value contains a NUL character" },
-	{ "ports:\n  lan: eth1234567890123\n",
-	  "t.yaml:2: ports.lan: 'eth1234567890123' is not a valid interface name "
-	  "(1..15 characters, no '/', ':' or spaces)" },
-	{ "ports:\n  wan: 'a b'\n",
-	  "t.yaml:2: ports.wan: 'a b' is not a valid interface name "
-	  "(1..15 characters, no '/', ':' or spaces)" },
-	{ "ports:\n  lan: eth1\n  wan: eth1\n", "t.yaml:2: ports: lan and wan are both 'eth1'" },
-	{ "\n\nxdp-mode: fast\n", "t.yaml:3: xdp-mode: expected auto | native | generic, got 'fast'" },
-	{ "malformed: yes\n", "t.yaml:1: malformed: expected forward | drop, got 'yes'" },
-	{ "events:\n  rate-global: 1000001\n",
-	  "t.yaml:2: events.rate-global: expected an integer 0..1000000, got '1000001'" },
-	{ "events:\n  burst-global: -1\n",
-	  "t.yaml:2: events.burst-global: expected an integer 0..1000000, got '-1'" },
-	{ "events:\n  rate-per-source: 5.0\n",
-	  "t.yaml:2: events.rate-per-source: expected an integer 0..1000000, got '5.0'" },
-	{ "events:\n  burst-per-source: 99999999999999999999999\n",
-	  "t.yaml:2: events.burst-per-source: expected an integer 0..1000000, "
-	  "got '99999999999999999999999'" },
-	{ "lists:\n  - name: a\n    file: a\n    severity: 4\n",
-	  "t.yaml:4: lists.severity: expected 1, 2 or 3, got '4'" },
-	{ "lists:\n  - name: a\n    file: a\n    severity: 0\n",
-	  "t.yaml:4: lists.severity: expected 1, 2 or 3, got '0'" },
-	{ "lists:\n  - name: a\n    file: a\n    direction: in\n",
-	  "t.yaml:4: lists.direction: expected inbound | outbound | both, got 'in'" },
-	{ "lists:\n  - name: a\n    action: drop\n",
-	  "t.yaml:3: lists.action: expected block | allow, got 'drop'" },
-	{ "lists:\n  - name: a/b\n",
-	  "t.yaml:2: lists.name: 'a/b' is not a valid list name "
-	  "(1..47 characters of A-Z a-z 0-9 _ . -)" },
-	{ "lists:\n  - name: abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv\n",
-	  "t.yaml:2: lists.name: 'abcdefghijklmnopqrstuvwxyzabcdefghij...' is not a valid "
-	  "list name (1..47 characters of A-Z a-z 0-9 _ . -)" },
-	{ "lists:\n  - file: a\n", "t.yaml:2: lists: entry without a name" },
-	{ "lists:\n  - name: a\n    file: a\n  -\n", "t.yaml:4: lists: entry without a name" },
-	{ "lists:\n  - name: a\n    severity: 3\n", "t.yaml:2: lists: 'a' has no file" },
-	{ "lists:\n  - name: a\n    file: a\n  - name: b\n    file: b\n  - name: a\n    file: c\n",
-	  "t.yaml:6: lists.name: duplicate list name 'a'" },
+	{"pin-root:\n", "t.yaml:1: pin-root: missing value"},
+	{"state-dir: \"/a\\0b\"\n", "t.yaml:1: state-dir: value contains a NUL character"},
+	{"ports:\n  lan: eth1234567890123\n",
+	 "t.yaml:2: ports.lan: 'eth1234567890123' is not a valid interface name "
+	 "(1..15 characters, no '/', ':' or spaces)"},
+	{"ports:\n  wan: 'a b'\n", "t.yaml:2: ports.wan: 'a b' is not a valid interface name "
+				   "(1..15 characters, no '/', ':' or spaces)"},
+	{"ports:\n  lan: eth1\n  wan: eth1\n", "t.yaml:2: ports: lan and wan are both 'eth1'"},
+	{"\n\nxdp-mode: fast\n",
+	 "t.yaml:3: xdp-mode: expected auto | native | generic, got 'fast'"},
+	{"malformed: yes\n", "t.yaml:1: malformed: expected forward | drop, got 'yes'"},
+	{"events:\n  rate-global: 1000001\n",
+	 "t.yaml:2: events.rate-global: expected an integer 0..1000000, got '1000001'"},
+	{"events:\n  burst-global: -1\n",
+	 "t.yaml:2: events.burst-global: expected an integer 0..1000000, got '-1'"},
+	{"events:\n  rate-per-source: 5.0\n",
+	 "t.yaml:2: events.rate-per-source: expected an integer 0..1000000, got '5.0'"},
+	{"events:\n  burst-per-source: 99999999999999999999999\n",
+	 "t.yaml:2: events.burst-per-source: expected an integer 0..1000000, "
+	 "got '99999999999999999999999'"},
+	{"lists:\n  - name: a\n    file: a\n    severity: 4\n",
+	 "t.yaml:4: lists.severity: expected 1, 2 or 3, got '4'"},
+	{"lists:\n  - name: a\n    file: a\n    severity: 0\n",
+	 "t.yaml:4: lists.severity: expected 1, 2 or 3, got '0'"},
+	{"lists:\n  - name: a\n    file: a\n    direction: in\n",
+	 "t.yaml:4: lists.direction: expected inbound | outbound | both, got 'in'"},
+	{"lists:\n  - name: a\n    action: drop\n",
+	 "t.yaml:3: lists.action: expected block | allow, got 'drop'"},
+	{"lists:\n  - name: a/b\n", "t.yaml:2: lists.name: 'a/b' is not a valid list name "
+				    "(1..47 characters of A-Z a-z 0-9 _ . -)"},
+	{"lists:\n  - name: abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv\n",
+	 "t.yaml:2: lists.name: 'abcdefghijklmnopqrstuvwxyzabcdefghij...' is not a valid "
+	 "list name (1..47 characters of A-Z a-z 0-9 _ . -)"},
+	{"lists:\n  - file: a\n", "t.yaml:2: lists: entry without a name"},
+	{"lists:\n  - name: a\n    file: a\n  -\n", "t.yaml:4: lists: entry without a name"},
+	{"lists:\n  - name: a\n    severity: 3\n", "t.yaml:2: lists: 'a' has no file"},
+	{"lists:\n  - name: a\n    file: a\n  - name: b\n    file: b\n  - name: a\n    file: c\n",
+	 "t.yaml:6: lists.name: duplicate list name 'a'"},
 	/* YAML syntax */
-	{ "ports:\n  lan: eth1\n wan: eth2\n",
-	  "t.yaml:3: did not find expected key (while parsing a block mapping at line 1)" },
-	{ "ports:\n\tlan: eth1\n",
-	  "t.yaml:2: found character that cannot start any token (while scanning for the next "
-	  "token at line 2)" },
-	{ "a: 'b\n\n", "t.yaml:3: found unexpected end of stream (while scanning a quoted scalar at "
-		       "line 1)" },
-	{ "ports: *x\n", "t.yaml:1: found undefined alias" },
-	{ "xdp-mode: auto\n\n\xff\n", "t.yaml:3: invalid leading UTF-8 octet" },
-	{ "xdp-mode: auto\n---\nxdp-mode: native\n",
-	  "t.yaml:3: only one YAML document is allowed" },
-	{ "xdp-mode: auto\n---\n- [\n", "t.yaml:4: did not find expected node content (while "
-					  "parsing a flow node at line 4)" },
+	{"ports:\n  lan: eth1\n wan: eth2\n",
+	 "t.yaml:3: did not find expected key (while parsing a block mapping at line 1)"},
+	{"ports:\n\tlan: eth1\n",
+	 "t.yaml:2: found character that cannot start any token (while scanning for the next "
+	 "token at line 2)"},
+	{"a: 'b\n\n", "t.yaml:3: found unexpected end of stream (while scanning a quoted scalar at "
+		      "line 1)"},
+	{"ports: *x\n", "t.yaml:1: found undefined alias"},
+	{"xdp-mode: auto\n\n\xff\n", "t.yaml:3: invalid leading UTF-8 octet"},
+	{"xdp-mode: auto\n---\nxdp-mode: native\n", "t.yaml:3: only one YAML document is allowed"},
+	{"xdp-mode: auto\n---\n- [\n", "t.yaml:4: did not find expected node content (while "
+				       "parsing a flow node at line 4)"},
 };
 
 static void test_errors(void **state)
@@ -293,16 +290,16 @@ static void test_errors(void **state)
 static void test_error_files(void **state)
 {
 	static const struct bad_case files[] = {
-		{ "config/unknown-key.yaml", "6: unknown key 'rate-per-src' in events" },
-		{ "config/wrong-type.yaml", "3: ports: expected a mapping, got a sequence" },
-		{ "config/bad-value.yaml",
-		  "4: xdp-mode: expected auto | native | generic, got 'fast'" },
-		{ "config/syntax.yaml",
-		  "3: did not find expected key (while parsing a block mapping at line 1)" },
-		{ "config/duplicate-list.yaml", "6: lists.name: duplicate list name 'drop'" },
-		{ "config/missing-file.yaml", "4: lists: 'edrop' has no file" },
-		{ "config/no-such-file.yaml", " No such file or directory" },
-		{ "config", " Is a directory" },
+		{"config/unknown-key.yaml", "6: unknown key 'rate-per-src' in events"},
+		{"config/wrong-type.yaml", "3: ports: expected a mapping, got a sequence"},
+		{"config/bad-value.yaml",
+		 "4: xdp-mode: expected auto | native | generic, got 'fast'"},
+		{"config/syntax.yaml",
+		 "3: did not find expected key (while parsing a block mapping at line 1)"},
+		{"config/duplicate-list.yaml", "6: lists.name: duplicate list name 'drop'"},
+		{"config/missing-file.yaml", "4: lists: 'edrop' has no file"},
+		{"config/no-such-file.yaml", " No such file or directory"},
+		{"config", " Is a directory"},
 	};
 	char path[PATH_MAX], want[PATH_MAX + 128], err[PATH_MAX + 128];
 	struct utm_cfg cfg;
@@ -320,7 +317,7 @@ static void test_error_files(void **state)
 
 static void add(struct utm_cfg *cfg, const char *name)
 {
-	struct utm_list_cfg l = { .dir = UTM_DIR_BOTH, .severity = 2 };
+	struct utm_list_cfg l = {.dir = UTM_DIR_BOTH, .severity = 2};
 
 	snprintf(l.name, sizeof(l.name), "%s", name);
 	snprintf(l.path, sizeof(l.path), "/lists/%s.txt", name);
@@ -329,8 +326,8 @@ static void add(struct utm_cfg *cfg, const char *name)
 
 static void test_add_list(void **state)
 {
-	struct utm_list_cfg l = { .name = "x", .path = "/x", .dir = UTM_DIR_INBOUND,
-				  .severity = 3, .allow = 5 };
+	struct utm_list_cfg l = {
+		.name = "x", .path = "/x", .dir = UTM_DIR_INBOUND, .severity = 3, .allow = 5};
 	struct utm_cfg cfg;
 
 	utm_cfg_defaults(&cfg);
@@ -365,14 +362,15 @@ static void test_duplicate_across_sources(void **state)
 
 	utm_cfg_defaults(&cfg);
 	add(&cfg, "drop");
-	assert_int_equal(parse("lists:\n  - name: edrop\n    file: e\n  - name: drop\n    file: d\n",
-			       "t.yaml", &cfg, err, sizeof(err)),
-			 -1);
+	assert_int_equal(
+		parse("lists:\n  - name: edrop\n    file: e\n  - name: drop\n    file: d\n",
+		      "t.yaml", &cfg, err, sizeof(err)),
+		-1);
 	assert_string_equal(err, "t.yaml:4: lists.name: duplicate list name 'drop'");
 	assert_int_equal(cfg.nlists, 1);
-	assert_int_equal(parse("lists:\n  - name: edrop\n    file: e\n", "t.yaml", &cfg, err,
-			       sizeof(err)),
-			 0);
+	assert_int_equal(
+		parse("lists:\n  - name: edrop\n    file: e\n", "t.yaml", &cfg, err, sizeof(err)),
+		0);
 	assert_int_equal(cfg.nlists, 2);
 	assert_list(&cfg.lists[0], "drop", "/lists/drop.txt", 0, UTM_DIR_BOTH, 2);
 	assert_list(&cfg.lists[1], "edrop", "e", 0, UTM_DIR_BOTH, 2);
@@ -407,10 +405,10 @@ static void test_unchanged_on_error(void **state)
 
 static void test_empty_documents(void **state)
 {
-	static const char *const empty[] = { "",	 "\n",	       "# only a comment\n",
-					     "---\n",	 "--- ~\n",    "---\n...\n",
-					     "null\n",	 "{}\n",       "ports:\nevents:\nlists:\n",
-					     "lists: []\n" };
+	static const char *const empty[] = {"",		  "\n",	     "# only a comment\n",
+					    "---\n",	  "--- ~\n", "---\n...\n",
+					    "null\n",	  "{}\n",    "ports:\nevents:\nlists:\n",
+					    "lists: []\n"};
 	struct utm_cfg cfg, want;
 	char err[64];
 	size_t i;

@@ -16,7 +16,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* 2026-11-29T20:03:16.123456789Z */
-static const struct timespec when = { 1795982596, 123456789 };
+static const struct timespec when = {1795982596, 123456789};
 
 static const struct utm_list_info demo = {
 	.name = "demo",
@@ -50,8 +50,8 @@ static struct utm_block_event tcp4_outbound(void)
 		.dport = 80,
 		.vlan = 100,
 		.pkt_len = 74,
-		.lan_mac = { 2, 0, 0, 0, 0, 1 },
-		.wan_mac = { 2, 0, 0, 0, 0, 2 },
+		.lan_mac = {2, 0, 0, 0, 0, 1},
+		.wan_mac = {2, 0, 0, 0, 0, 2},
 	};
 
 	addr(&ev, 4, "10.99.0.10", "203.0.113.66");
@@ -61,7 +61,7 @@ static struct utm_block_event tcp4_outbound(void)
 static struct eve_block_ctx ctx(const struct utm_block_event *ev, const char *iface,
 				const struct utm_list_info *list)
 {
-	struct eve_block_ctx c = { .ev = ev, .in_iface = iface, .list = list, .wall = when };
+	struct eve_block_ctx c = {.ev = ev, .in_iface = iface, .list = list, .wall = when};
 
 	return c;
 }
@@ -113,8 +113,7 @@ static void expect_severity(const struct eve_block_ctx *c, int sev, const char *
 {
 	json_t *o = parsed(c);
 
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "utm"),
-							     "severity")),
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "utm"), "severity")),
 			 sev);
 	assert_string_equal(utm_string(o, "stars"), stars);
 	json_decref(o);
@@ -172,10 +171,12 @@ static void test_tcp4_outbound_exact(void **state)
 		 "\"in_iface\":\"lan\",\"event_type\":\"drop\",\"vlan\":[100],"
 		 "\"src_ip\":\"10.99.0.10\",\"src_port\":40000,\"dest_ip\":\"203.0.113.66\","
 		 "\"dest_port\":80,\"proto\":\"TCP\",\"ether\":{\"src_mac\":\"02:00:00:00:00:01\","
-		 "\"dest_mac\":\"02:00:00:00:00:02\"},\"drop\":{\"len\":74,\"reason\":\"blocklist\"},"
+		 "\"dest_mac\":\"02:00:00:00:00:02\"},\"drop\":{\"len\":74,\"reason\":"
+		 "\"blocklist\"},"
 		 "\"utm\":{\"function\":\"ips_outbound\",\"severity\":2,\"stars\":\"★★\","
 		 "\"direction\":\"outbound\",\"action\":\"drop\",\"list\":\"demo\",\"list_id\":3,"
-		 "\"list_source\":\"/etc/utm/lists/demo.txt\",\"device\":{\"mac\":\"02:00:00:00:00:01\","
+		 "\"list_source\":\"/etc/utm/lists/"
+		 "demo.txt\",\"device\":{\"mac\":\"02:00:00:00:00:01\","
 		 "\"ip\":\"10.99.0.10\"},\"suppressed\":0}}",
 		 (long long)flow_id_of(&c));
 	assert_int_equal(format(&c, buf, sizeof(buf)), strlen(want));
@@ -184,7 +185,7 @@ static void test_tcp4_outbound_exact(void **state)
 
 static void test_udp6_inbound(void **state)
 {
-	struct utm_list_info l = { .name = "c2", .source = "/lists/c2.txt", .severity = 3 };
+	struct utm_list_info l = {.name = "c2", .source = "/lists/c2.txt", .severity = 3};
 	struct utm_block_event ev = tcp4_outbound();
 	struct eve_block_ctx c = ctx(&ev, "wan", &l);
 
@@ -348,8 +349,7 @@ static void test_hostile_strings(void **state)
 	name[UTM_LIST_NAME_LEN] = '\0';
 	assert_string_equal(json_string_value(json_object_get(o, "in_iface")), "l\"a\\n\x01");
 	assert_string_equal(utm_string(o, "list"), name);
-	assert_int_equal(strlen(utm_string(o, "list_source")),
-			 UTM_LIST_SOURCE_LEN);
+	assert_int_equal(strlen(utm_string(o, "list_source")), UTM_LIST_SOURCE_LEN);
 	json_decref(o);
 }
 
@@ -412,7 +412,7 @@ static void timestamp_in(const char *tz, struct timespec ts, const char *want)
 
 static void test_timestamps(void **state)
 {
-	struct timespec late = { when.tv_sec, 999999999 }, bad = { when.tv_sec, 1000000000 };
+	struct timespec late = {when.tv_sec, 999999999}, bad = {when.tv_sec, 1000000000};
 	char buf[64];
 
 	timestamp_in("UTC", when, "2026-11-29T20:03:16.123456+0000");
@@ -421,7 +421,7 @@ static void test_timestamps(void **state)
 	timestamp_in("America/St_Johns", when, "2026-11-29T16:33:16.123456-0330");
 	/* Microseconds are truncated like Suricata's, never rounded into the next second. */
 	timestamp_in("UTC", late, "2026-11-29T20:03:16.999999+0000");
-	timestamp_in("UTC", (struct timespec){ 0, 0 }, "1970-01-01T00:00:00.000000+0000");
+	timestamp_in("UTC", (struct timespec){0, 0}, "1970-01-01T00:00:00.000000+0000");
 	assert_int_equal(eve_format_timestamp(bad, buf, sizeof(buf)), -1);
 	bad.tv_nsec = -1;
 	assert_int_equal(eve_format_timestamp(bad, buf, sizeof(buf)), -1);
@@ -470,9 +470,8 @@ static void test_proto_names(void **state)
 	static const struct {
 		unsigned int proto;
 		const char *name;
-	} names[] = { { 6, "TCP" },   { 17, "UDP" },	 { 1, "ICMP" },	 { 58, "IPv6-ICMP" },
-		      { 132, "SCTP" }, { 0, "0" },	 { 47, "47" },	 { 255, "255" },
-		      { 41, "41" },    { 70000, "70000" } };
+	} names[] = {{6, "TCP"}, {17, "UDP"}, {1, "ICMP"},  {58, "IPv6-ICMP"}, {132, "SCTP"},
+		     {0, "0"},	 {47, "47"},  {255, "255"}, {41, "41"},	       {70000, "70000"}};
 	char buf[8];
 	size_t i;
 

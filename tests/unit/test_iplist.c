@@ -508,6 +508,8 @@ static void test_bad_prefix_lengths(void **state)
 	assert_refused("1.2.3.0/33\n", 1, 1, "prefix length 33 out of range 0..32: \"1.2.3.0/33\"");
 	assert_refused("2001:db8::/129\n", 1, 1, "prefix length 129 out of range 0..128");
 	assert_refused("1.2.3.0/999999999999999\n", 1, 1, "out of range 0..32");
+	/* 2^32 + 24: a parser that lets the number wrap would read /24. */
+	assert_refused("1.2.3.0/4294967320\n", 1, 1, "out of range 0..32");
 	assert_refused("x\n1.2.3.0/abc\n", 1, 2, "not an IP address");
 	assert_refused("1.2.3.0/abc\n", 1, 1, "prefix length is not a number: \"1.2.3.0/abc\"");
 	assert_refused("1.2.3.0/+24\n", 1, 1, "prefix length is not a number");

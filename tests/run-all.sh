@@ -1,0 +1,131 @@
+#!/bin/bash
+# The single test runner (`make test`):
+#
+#   tests/run-all.sh BUILD_DIR [FILTER...]
+#
+# 1. every unit test binary BUILD_DIR/tests/test_* (cmocka: exit 0 = pass),
+# 2. every integration script tests/integration/t_*.sh (exit 0 = pass,
+#    77 = skip, anything else = fail), run as `t_x.sh BUILD_DIR` with
+#    LAB_BUILD=BUILD_DIR.
+# Each test runs under a timeout with its output in BUILD_DIR/test-logs/
+# NAME.log, shown when it fails. FILTERs (substrings) select tests by name:
+# `tests/run-all.sh build t_conn`. The last line is always
+# `N passed, N failed, N skipped`; the exit status is 1 if any failed.
+#
+# Environment: UNIT_TIMEOUT (s, default 60), TEST_TIMEOUT (s, default 300;
+# a script may ask for more with a line `# test-timeout: N`).
+set -uo pipefail
+
+usage() {
+	echo "usage: tests/run-all.sh BUILD_DIR [FILTER...]" >&2
+	exit 2
+}
+[ $# -ge 1 ] || usage
+[ -d "$1" ] || {
+	echo "run-all: build directory $1 does not exist (run make first)" >&2
+	exit 2
+}
+BUILD=$(cd "$1" && pwd)
+shift
+FILTERS=("$@")
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+LOGDIR=$BUILD/test-logs
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-60}
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+SHOW_LINES=150
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+FAILED_NAMES=()
+
+rm -rf "$LOGDIR"
+mkdir -p "$LOGDIR"
+
+selected() {
+	local name=$1 f
+	[ ${#FILTERS[@]} -eq 0 ] && return 0
+	for f in "${FILTERS[@]}"; do
+		[[ "$name" == *"$f"* ]] && return 0
+	done
+	return 1
+}
+
+# Seconds since START (a `date +%s%N` value), one decimal.
+elapsed() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'; }
+
+show_log() {
+	local log=$1 n
+	n=$(wc -l <"$log")
+	if [ "$n" -gt "$SHOW_LINES" ]; then
+		echo "    ... ($((n - SHOW_LINES)) earlier lines in $log)"
+	fi
+	tail -n "$SHOW_LINES" "$log" | sed 's/^/    | /'
+}
+
+# run_test KIND NAME TIMEOUT CMD...: KIND unit treats every non-zero status
+# as a failure; KIND integration treats 77 as a skip.
+run_test() {
+	local kind=$1 name=$2 limit=$3 log start rc why
+	shift 3
+	log=$LOGDIR/$name.log
+	start=$(date +%s%N)
+	# -k: a test that ignores SIGTERM is killed 10 s later. timeout signals
+	# the whole process group, so servers a test left running die too; the
+	# test's EXIT trap still tears its lab down on SIGTERM.
+	timeout -k 10 "$limit" "$@" </dev/null >"$log" 2>&1
+	rc=$?
+	case "$rc" in
+	0)
+		PASSED=$((PASSED + 1))
+		echo "PASS $name ($(elapsed "$start") s)"
+		;;
+	77)
+		if [ "$kind" = integration ]; then
+			SKIPPED=$((SKIPPED + 1))
+			why=$(grep -m1 -i 'skip' "$log" || tail -n1 "$log")
+			echo "SKIP $name: ${why:-no reason given}"
+			return
+		fi
+		;&
+	*)
+		FAILED=$((FAILED + 1))
+		FAILED_NAMES+=("$name")
+		case "$rc" in
+		124 | 137) why="timed out after $limit s" ;;
+		*) why="exit status $rc" ;;
+		esac
+		echo "FAIL $name ($why, $(elapsed "$start") s), log $log:"
+		show_log "$log"
+		;;
+	esac
+}
+
+# Unit tests (cmocka binaries; unit and BPF tests both land in BUILD/tests).
+for t in "$BUILD"/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	name=$(basename "$t")
+	selected "$name" || continue
+	run_test unit "$name" "$UNIT_TIMEOUT" "$t"
+done
+
+# Integration tests.
+for t in "$REPO"/tests/integration/t_*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	selected "$name" || continue
+	limit=$(sed -n 's/^# test-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n1)
+	LAB_BUILD=$BUILD LAB_ARTIFACTS=$LOGDIR/$name.lab \
+		run_test integration "$name" "${limit:-$TEST_TIMEOUT}" bash "$t" "$BUILD"
+	# A test killed hard (SIGKILL after the grace period) could not tear its
+	# lab down: remove labs whose owner is gone.
+	if [ "$(id -u)" = 0 ]; then
+		"$REPO/tests/lab.sh" gc 2>&1 | sed 's/^/    /'
+	fi
+done
+
+if [ ${#FAILED_NAMES[@]} -gt 0 ]; then
+	echo "failed: ${FAILED_NAMES[*]}"
+fi
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" -eq 0 ]

@@ -1,5 +1,8 @@
-# UTM build. `make` builds everything into build/; `make check` installs the
-# Debian packages and runs the whole test suite; `make demo` starts the lab.
+# UTM build. `make` builds everything into build/.
+#   make demo   installs the Debian packages, builds, and runs the UTM in the
+#               veth lab (the README's first command)
+#   make check  installs the Debian packages, builds, and runs the whole test
+#               suite (the README's second command; .ci/run calls it)
 #
 # Variables: SANITIZE=1 builds user space with ASan+UBSan; FUZZ_SECONDS=N
 # sets how long `make fuzz` runs each target.
@@ -7,7 +10,12 @@
 CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= bpftool
+# The sanitizer build has its own tree, so both can coexist.
+ifeq ($(SANITIZE),1)
+B := build-san
+else
 B := build
+endif
 
 # Path buffers are PATH_MAX; truncation is checked where it matters.
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
@@ -17,7 +25,6 @@ LDLIBS := -lbpf -lelf -lz -lyaml -ljansson
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
-B := build-san
 endif
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I. -Ibpf
@@ -91,13 +98,15 @@ $(B)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(HEADERS)
 deps:
 	tools/install-deps.sh
 
-test: all
+test: all $(FUZZERS)
+	$(MAKE) SANITIZE=1 all
 	tests/run-all.sh $(B)
 
 check: deps
 	$(MAKE) test
 
-demo: all
+demo: deps
+	$(MAKE) all
 	tools/lab-demo.sh $(B)
 
 bench: all

@@ -101,10 +101,12 @@ static __always_inline int bucket_take(struct utm_bucket *b, __u64 now, __u32 ra
 {
 	__u64 elapsed = now - b->last_ns;
 
-	if (elapsed >= NSEC_PER_SEC) {
+	if (rate && elapsed >= (__u64)burst * NSEC_PER_SEC / rate) {
+		/* Idle long enough to earn a full bucket. */
 		b->tokens = burst;
 		b->last_ns = now;
 	} else if (rate) {
+		/* elapsed < burst / rate seconds, so the product cannot overflow. */
 		__u64 add = elapsed * rate / NSEC_PER_SEC;
 
 		if (add) {
@@ -125,7 +127,7 @@ static __always_inline int event_allowed(const struct pkt *p, const struct utm_c
 					  struct utm_event_stats *es, __u32 *suppressed)
 {
 	struct utm_src_key key = { .family = p->family };
-	struct utm_bucket *b, fresh = {};
+	struct utm_bucket *b, *g, fresh = {};
 	__u64 now = bpf_ktime_get_ns();
 	__u32 zero = 0;
 
@@ -143,14 +145,17 @@ static __always_inline int event_allowed(const struct pkt *p, const struct utm_c
 		es->suppressed_source++;
 		return 0;
 	}
-	*suppressed = b->suppressed;
-	b->suppressed = 0;
-
-	b = bpf_map_lookup_elem(&ev_global_limit, &zero);
-	if (!b || !bucket_take(b, now, cfg->ev_rate_global, cfg->ev_burst_global)) {
+	g = bpf_map_lookup_elem(&ev_global_limit, &zero);
+	if (!g || !bucket_take(g, now, cfg->ev_rate_global, cfg->ev_burst_global)) {
+		/* Give the source its token back and let its next event report
+		 * this one as suppressed too. */
+		b->tokens++;
+		b->suppressed++;
 		es->suppressed_global++;
 		return 0;
 	}
+	*suppressed = b->suppressed;
+	b->suppressed = 0;
 	return 1;
 }
 

@@ -5,14 +5,20 @@
  * frame and transmits every frame it returns XDP_TX for out of the interface
  * named in the context (ingress_ifindex). No XDP attachment is needed here.
  *
- * Each run rewrites the fields that make a flow (source address, source port,
- * destination address), so the device under test sees many flows and does
- * real lookups instead of hitting one hot cache line.
+ * Each sent frame gets the fields that make a flow (source address, source
+ * port, destination address) rewritten, so the device under test sees many
+ * flows and does real lookups instead of hitting one hot cache line.
  *
  * The kernel recycles frame pages without restoring their contents, so a run
  * may see the template or whatever an earlier run wrote: every varying field
- * and the IP checksum are therefore written in full on every run, never
- * patched incrementally.
+ * and the IP checksum are therefore written in full, never patched.
+ *
+ * Pacing and stopping are done here rather than in user space, because every
+ * test run ends with a page-pool teardown that waits for an RCU grace period
+ * (tens of ms, irregular): user space keeps long runs going and the program
+ * decides frame by frame whether to send (XDP_TX) or skip (XDP_DROP, cheap).
+ * utm-gen runs all its threads on one CPU, so the counters below are only
+ * ever touched by one program run at a time and need no atomics.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -39,13 +45,15 @@ struct {
 	__type(value, __u32);
 } dst_list SEC(".maps");
 
-/* Frame sequence number, per CPU so that parallel senders never share a line. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} frame_seq SEC(".maps");
+/* Control and counters, shared with utm-gen through the mmapped .bss. */
+__u64 sent = 0;	       /* frames returned XDP_TX so far */
+__u64 limit = 0;       /* send no more than this many; 0 = no limit */
+__u64 interval_ns = 0; /* rate mode: ns between frames; 0 = full speed */
+__u64 next_ns = 0;     /* rate mode: when the next frame is due */
+__u32 stop = 0;	       /* 1: send nothing more */
+
+/* After a stall (preemption), catch up with at most this many frames at once. */
+#define MAX_CATCH_UP 64
 
 /* IPv4 header checksum over the 20-byte header (no options in the template). */
 static __always_inline __u16 ip_checksum(const __u16 *w)
@@ -61,6 +69,25 @@ static __always_inline __u16 ip_checksum(const __u16 *w)
 	return ~sum;
 }
 
+/* Whether to send a frame now: limit, stop flag and rate. */
+static __always_inline int may_send(void)
+{
+	__u64 now, slack;
+
+	if (stop || (limit && sent >= limit))
+		return 0;
+	if (!interval_ns)
+		return 1;
+	now = bpf_ktime_get_ns();
+	if (now < next_ns)
+		return 0;
+	slack = MAX_CATCH_UP * interval_ns;
+	if (now - next_ns > slack)
+		next_ns = now - slack;
+	next_ns += interval_ns;
+	return 1;
+}
+
 SEC("xdp")
 int utm_gen(struct xdp_md *ctx)
 {
@@ -69,15 +96,14 @@ int utm_gen(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 	struct iphdr *ip = (void *)(eth + 1);
 	struct udphdr *udp = (void *)(ip + 1);
-	__u32 zero = 0, dst, idx;
-	__u64 *seq, i;
+	__u32 dst, idx;
+	__u64 i;
 
 	if ((void *)(udp + 1) > end)
 		return XDP_ABORTED;
-	seq = bpf_map_lookup_elem(&frame_seq, &zero);
-	if (!seq)
-		return XDP_ABORTED;
-	i = (*seq)++;
+	if (!may_send())
+		return XDP_DROP;
+	i = sent++;
 
 	if (dst_list_len) {
 		__u32 *d;

@@ -55,6 +55,9 @@ static __always_inline int parse_l4(void *l4, void *end, struct pkt *p)
 {
 	__u8 *b = l4;
 
+	/* Extension headers may announce more than the frame holds. */
+	if (l4 > end)
+		return PARSE_MALFORMED;
 	switch (p->proto) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
@@ -93,12 +96,12 @@ static __always_inline int parse_ipv4(void *l3, void *end, struct pkt *p)
 	p->proto = ip->protocol;
 	__builtin_memcpy(p->saddr, &ip->saddr, 4);
 	__builtin_memcpy(p->daddr, &ip->daddr, 4);
-	/* Later fragments carry no transport header: addresses are enough. */
-	if (ip->frag_off & bpf_htons(IP_OFFSET))
-		return PARSE_OK;
 	hlen = (ip->ihl & 0xf) * 4;
 	if (l3 + hlen > end)
 		return PARSE_MALFORMED;
+	/* Later fragments carry no transport header: addresses are enough. */
+	if (ip->frag_off & bpf_htons(IP_OFFSET))
+		return PARSE_OK;
 	return parse_l4(l3 + hlen, end, p);
 }
 
@@ -182,6 +185,9 @@ static __always_inline int parse_frame(void *data, void *end, struct pkt *p)
 		cur = vh + 1;
 	}
 	p->eth_proto = proto;
+	/* More tags than we unwrap: the addresses inside are unknown. */
+	if (proto == ETH_P_8021Q || proto == ETH_P_8021AD)
+		return PARSE_MALFORMED;
 
 	switch (proto) {
 	case ETH_P_IP:

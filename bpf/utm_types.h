@@ -74,8 +74,9 @@ struct utm_port {
  */
 struct utm_config {
 	__u32 gen;		  /* live list generation: 0 or 1 */
-	__u32 drop_malformed;	  /* 1: drop IP frames we cannot parse;
-				   * 0 (default): forward them unchecked */
+	__u32 drop_malformed;	  /* 1: drop frames whose headers are cut short
+				   * or inconsistent; 0 (default): forward them
+				   * (listed addresses are dropped either way) */
 	__u32 ev_rate_per_src;	  /* block events per second per source */
 	__u32 ev_burst_per_src;	  /* burst allowance per source */
 	__u32 ev_rate_global;	  /* block events per second per CPU */

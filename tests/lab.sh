@@ -4,20 +4,35 @@
 #   LAN host ─ eth0 ══ lan [ box: forwarder ] wan ══ eth0 ─ router + "internet"
 #   utm-ID-lan                utm-ID-box                   utm-ID-wan
 #
-# LAN host (utm-ID-lan): eth0 10.99.0.10/24 fd99::10/64, eth0.100 10.99.100.10/24,
-#   default routes via 10.99.0.1 / fd99::1.
+# LAN host (utm-ID-lan): eth0 10.99.0.10/24 fd99::10/64 (MAC 02:99:00:00:00:10),
+#   eth0.100 10.99.100.10/24, default routes via 10.99.0.1 / fd99::1.
 # Box (utm-ID-box): ports `lan` and `wan`, no addresses, IPv6 off (a pure bridge).
 #   LAB_FORWARDER=utm    our XDP bridge: build/utm-load (the default)
 #                 bridge Linux bridge br0 (reference for benchmarks, lab self-test)
 #                 none   nothing forwards (tests must then fail)
-# WAN (utm-ID-wan): eth0 10.99.0.1/24 fd99::1/64 (the office gateway, same L2
-#   segment as the LAN host through the box), eth0.100 10.99.100.1/24, and a
-#   dummy inet0 holding "the internet": 198.51.100.10/24 web (HTTP on :80, v4
-#   and v6 2001:db8:100::10), 198.51.100.53 DNS (dnsmasq), 198.51.100.200,
-#   203.0.113.66, 203.0.113.67, 2001:db8:bad::66, 2001:db8:bad:1::5.
+# WAN (utm-ID-wan): eth0 10.99.0.1/24 fd99::1/64 (MAC 02:99:00:00:00:01; the
+#   office gateway, same L2 segment as the LAN host through the box), eth0.100
+#   10.99.100.1/24, forwarding on, and inet0 holding "the internet":
+#   198.51.100.10/24 web (HTTP :80 on it and on 2001:db8:100::10, serving
+#   big.bin, 8 MiB random, and big.bin.sha256), 198.51.100.53 DNS (dnsmasq:
+#   www.example.test, bad.example.test), 198.51.100.200, 203.0.113.66,
+#   203.0.113.67, 2001:db8:bad::66, 2001:db8:bad:1::5.
+#
+# What the test kernel lacks, and what stands in for it:
+# - no 8021q: eth0.100 is a veth leg tied to eth0 by tc BPF programs that
+#   push/pop tag 100 (tests/lab-vlan.bpf.c); on the wire the frames are
+#   ordinary 802.1Q frames. Capture tagged frames on eth0 or the box's ports.
+# - no dummy driver: inet0 is a veth whose peer (inet0-end) is unused.
+# The hosts' eth0 have tx checksumming and tx-vlan offload off, so frames on
+# the veth are complete as on a real wire (see lab__make_host: with
+# CHECKSUM_PARTIAL, TCP through an XDP redirect arrives with bad checksums).
 #
 # Library:  source tests/lab.sh; lab_require; lab_up; lab_lan ping ...; (lab_down
 #           runs from the EXIT trap lab_up installs; add own cleanup with lab_defer)
+#           lab_lan/lab_wan/lab_box CMD...; lab_start_utm [ARGS] / lab_stop_utm
+#           [--keep-attached] / lab_restart_utm [--detach] [ARGS]; lab_attach ID.
+#           Variables: LAB_ID LAB_RUN LAB_NS_LAN/BOX/WAN LAB_PIN_ROOT LAB_BUILD
+#           LAB_UTM_PID and the address constants below (LAB_LAN_IP4, ...).
 # CLI:      tests/lab.sh up               prints the run id, keeps the lab
 #           tests/lab.sh down ID          tears it down
 #           tests/lab.sh exec ID lan|box|wan CMD...
@@ -715,7 +730,7 @@ lab__main() {
 	up)
 		lab_require
 		LAB_KEEP=1 lab_up || exit 1
-		cat >&2 <<-EOF
+		[ "${LAB_QUIET:-0}" = 1 ] || cat >&2 <<-EOF
 			lab $LAB_ID is up (forwarder $LAB_FORWARDER, files in $LAB_RUN)
 			  ip netns exec $LAB_NS_LAN curl http://$LAB_WEB_IP4/
 			  tests/lab.sh exec $LAB_ID wan tcpdump -ni eth0

@@ -13,7 +13,9 @@
 # `N passed, N failed, N skipped`; the exit status is 1 if any failed.
 #
 # Environment: UNIT_TIMEOUT (s, default 60), TEST_TIMEOUT (s, default 300;
-# a script may ask for more with a line `# test-timeout: N`).
+# a script may ask for more with a line `# test-timeout: N`), TEST_JOBS
+# (integration tests run at once, default 1; timing-sensitive tests may
+# suffer on a loaded 2-core machine).
 set -uo pipefail
 
 usage() {
@@ -32,6 +34,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 LOGDIR=$BUILD/test-logs
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-60}
 TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+TEST_JOBS=${TEST_JOBS:-1}
 SHOW_LINES=150
 
 PASSED=0
@@ -57,28 +60,44 @@ elapsed() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) /
 show_log() {
 	local log=$1 n
 	n=$(wc -l <"$log")
+	if [ ! -s "$log" ]; then
+		echo "    (no output)"
+		return
+	fi
 	if [ "$n" -gt "$SHOW_LINES" ]; then
 		echo "    ... ($((n - SHOW_LINES)) earlier lines in $log)"
 	fi
 	tail -n "$SHOW_LINES" "$log" | sed 's/^/    | /'
 }
 
-# run_test KIND NAME TIMEOUT CMD...: KIND unit treats every non-zero status
-# as a failure; KIND integration treats 77 as a skip.
-run_test() {
-	local kind=$1 name=$2 limit=$3 log start rc why
-	shift 3
-	log=$LOGDIR/$name.log
+# exec_test NAME TIMEOUT CMD...: run one test, output to NAME.log, and
+# "STATUS SECONDS" to NAME.result.
+exec_test() {
+	local name=$1 limit=$2 start rc
+	shift 2
 	start=$(date +%s%N)
 	# -k: a test that ignores SIGTERM is killed 10 s later. timeout signals
 	# the whole process group, so servers a test left running die too; the
 	# test's EXIT trap still tears its lab down on SIGTERM.
-	timeout -k 10 "$limit" "$@" </dev/null >"$log" 2>&1
+	# The subshell swallows bash's "Killed" notice for such a test.
+	(
+		timeout -k 10 "$limit" "$@" </dev/null >"$LOGDIR/$name.log" 2>&1
+		exit $?
+	) 2>/dev/null
 	rc=$?
+	echo "$rc $(elapsed "$start")" >"$LOGDIR/$name.result"
+}
+
+# report_test KIND NAME TIMEOUT: count and print a finished test. KIND unit
+# treats every non-zero status as a failure; KIND integration treats 77 as a
+# skip.
+report_test() {
+	local kind=$1 name=$2 limit=$3 log=$LOGDIR/$2.log rc secs why
+	read -r rc secs <"$LOGDIR/$name.result"
 	case "$rc" in
 	0)
 		PASSED=$((PASSED + 1))
-		echo "PASS $name ($(elapsed "$start") s)"
+		echo "PASS $name ($secs s)"
 		;;
 	77)
 		if [ "$kind" = integration ]; then
@@ -95,10 +114,17 @@ run_test() {
 		124 | 137) why="timed out after $limit s" ;;
 		*) why="exit status $rc" ;;
 		esac
-		echo "FAIL $name ($why, $(elapsed "$start") s), log $log:"
+		echo "FAIL $name ($why, $secs s), log $log:"
 		show_log "$log"
 		;;
 	esac
+}
+
+# Labs of tests killed hard (SIGKILL after the grace period) could not be
+# torn down by their owner: remove labs whose owner is gone.
+lab_gc() {
+	[ "$(id -u)" = 0 ] || return 0
+	"$REPO/tests/lab.sh" gc 2>&1 | sed 's/^/    /'
 }
 
 # Unit tests (cmocka binaries; unit and BPF tests both land in BUILD/tests).
@@ -106,22 +132,50 @@ for t in "$BUILD"/tests/test_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	name=$(basename "$t")
 	selected "$name" || continue
-	run_test unit "$name" "$UNIT_TIMEOUT" "$t"
+	exec_test "$name" "$UNIT_TIMEOUT" "$t"
+	report_test unit "$name" "$UNIT_TIMEOUT"
 done
 
-# Integration tests.
+# Integration tests; with TEST_JOBS > 1 several run at once (every lab has
+# its own names), reported in the order they finish.
+declare -A RUNNING=() LIMITS=()
+reap_finished() {
+	local name
+	for name in "${!RUNNING[@]}"; do
+		if [ ! -f "$LOGDIR/$name.result" ]; then
+			# Still running, or its job died without writing a result.
+			kill -0 "${RUNNING[$name]}" 2>/dev/null && continue
+			echo "255 ?" >"$LOGDIR/$name.result"
+		fi
+		wait "${RUNNING[$name]}" 2>/dev/null
+		unset "RUNNING[$name]"
+		report_test integration "$name" "${LIMITS[$name]}"
+		lab_gc
+	done
+}
 for t in "$REPO"/tests/integration/t_*.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	selected "$name" || continue
 	limit=$(sed -n 's/^# test-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n1)
-	LAB_BUILD=$BUILD LAB_ARTIFACTS=$LOGDIR/$name.lab \
-		run_test integration "$name" "${limit:-$TEST_TIMEOUT}" bash "$t" "$BUILD"
-	# A test killed hard (SIGKILL after the grace period) could not tear its
-	# lab down: remove labs whose owner is gone.
-	if [ "$(id -u)" = 0 ]; then
-		"$REPO/tests/lab.sh" gc 2>&1 | sed 's/^/    /'
+	LIMITS[$name]=${limit:-$TEST_TIMEOUT}
+	export LAB_BUILD=$BUILD
+	if [ "$TEST_JOBS" -le 1 ]; then
+		LAB_ARTIFACTS=$LOGDIR/$name.lab exec_test "$name" "${LIMITS[$name]}" bash "$t" "$BUILD"
+		report_test integration "$name" "${LIMITS[$name]}"
+		lab_gc
+		continue
 	fi
+	while [ "${#RUNNING[@]}" -ge "$TEST_JOBS" ]; do
+		wait -n 2>/dev/null
+		reap_finished
+	done
+	LAB_ARTIFACTS=$LOGDIR/$name.lab exec_test "$name" "${LIMITS[$name]}" bash "$t" "$BUILD" &
+	RUNNING[$name]=$!
+done
+while [ "${#RUNNING[@]}" -gt 0 ]; do
+	wait -n 2>/dev/null
+	reap_finished
 done
 
 if [ ${#FAILED_NAMES[@]} -gt 0 ]; then

@@ -106,8 +106,11 @@ if [ "${DEMO_ONESHOT:-0}" = 1 ]; then
 		run_hint "203.0.113.66 is blocked" fail "$HINT_PING_BAD"
 		run_hint "utm-ctl status works" ok "$HINT_STATUS"
 		run_hint "utm-ctl explains the block" ok "$HINT_WHY"
-		# Give the event sink a moment to write the drop events.
-		sleep 1
+		# Events are written asynchronously: give the sink up to 3 s.
+		for ((i = 0; i < 30; i++)); do
+			grep -qs 203.0.113.66 "$LAB_RUN/eve.json" && break
+			sleep 0.1
+		done
 		run_hint "the block was logged in eve.json" ok \
 			"$HINT_EVE && grep -q 203.0.113.66 $LAB_RUN/eve.json"
 	fi

@@ -1,18 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * utm-gen send: frames from BPF_PROG_TEST_RUN in live-frames mode.
- *
- * The kernel runs bpf/gen.bpf.c once per frame on a fresh page holding the
- * template, then transmits the frames returned as XDP_TX out of --dev (the
- * test run turns XDP_TX into a redirect to ingress_ifindex, which must be an
- * interface of the caller's network namespace). Frames are flushed every
- * batch_size frames, and the receiving side's NAPI then runs on this CPU when
- * the syscall re-enables softirqs: sender and forwarding path share a core.
- *
- * Full speed: long test runs back to back, sized to ~5 ms each so that a
- * --duration ends on time. Rate mode: runs of a few frames, each started on
- * an absolute schedule, so the average rate is exact over any window longer
- * than a few milliseconds.
+ * utm-gen send: options, the template frame and the generator program; the
+ * sending itself is in utm-gen-pace.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,22 +21,18 @@
 #include "gen.skel.h"
 #include "utm-gen.h"
 
-#define MAX_CHUNK (1U << 20)
-#define CHUNK_SECONDS 0.005
-
 struct send_opts {
 	const char *dev, *dst_file;
 	struct gen_frame f;
 	unsigned long long src_count, sport_count, dst_count, count, rate, batch;
 	double duration;
+	unsigned long long threads;
 	int cpu, json, have_dst_mac, have_src_mac, have_dst;
 };
 
-static volatile sig_atomic_t stop;
-
 static void on_signal(int sig)
 {
-	stop = 1;
+	gen_send_stop();
 }
 
 static void send_usage(FILE *out)
@@ -72,7 +57,8 @@ static void send_usage(FILE *out)
 		"  --count N          send N frames\n"
 		"  --rate PPS         frames per second; 0 = as fast as possible [0]\n"
 		"  --batch N          frames per kernel flush (test-run batch_size), 1..256 [64]\n"
-		"  --cpu N            run on CPU N\n"
+		"  --threads N        concurrent test runs, taking turns on the CPU [4]\n"
+		"  --cpu N            send from CPU N [the current one]\n"
 		"  --json             one JSON line: sent, seconds, pps\n"
 		"\n"
 		"Frame i uses source src+(i %% src-count), port sport+(i / src-count %% sport-count)\n"
@@ -81,7 +67,8 @@ static void send_usage(FILE *out)
 }
 
 enum { O_DEV = 256, O_SMAC, O_DMAC, O_SRC, O_SRCN, O_SPORT, O_SPORTN, O_DST, O_DSTN, O_DSTF,
-       O_DPORT, O_SIZE, O_DUR, O_COUNT, O_RATE, O_BATCH, O_CPU, O_JSON, O_HELP };
+       O_DPORT, O_SIZE, O_DUR, O_COUNT, O_RATE, O_BATCH, O_THREADS, O_CPU, O_JSON,
+       O_HELP };
 
 static const struct option send_longopts[] = {
 	{ "dev", required_argument, NULL, O_DEV },
@@ -100,6 +87,7 @@ static const struct option send_longopts[] = {
 	{ "count", required_argument, NULL, O_COUNT },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "batch", required_argument, NULL, O_BATCH },
+	{ "threads", required_argument, NULL, O_THREADS },
 	{ "cpu", required_argument, NULL, O_CPU },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "help", no_argument, NULL, O_HELP },
@@ -151,6 +139,7 @@ static int parse_one(struct send_opts *o, int c)
 	case O_COUNT: return num_arg("count", 1, 1ULL << 50, &o->count);
 	case O_RATE: return num_arg("rate", 0, 1ULL << 32, &o->rate);
 	case O_BATCH: return num_arg("batch", 1, 256, &o->batch);
+	case O_THREADS: return num_arg("threads", 1, 64, &o->threads);
 	case O_CPU:
 		if (num_arg("cpu", 0, CPU_SETSIZE - 1, &v))
 			return -1;
@@ -250,74 +239,6 @@ fail:
 	return NULL;
 }
 
-/* Send n frames: one live-frames test run. */
-static int run_chunk(int prog_fd, const uint8_t *frame, size_t len, int ifindex, __u32 n,
-		     __u32 batch)
-{
-	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = len, .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = n, .batch_size = batch,
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
-
-	return bpf_prog_test_run_opts(prog_fd, &t);
-}
-
-static void sleep_until(double t)
-{
-	struct timespec ts = { .tv_sec = (time_t)t };
-
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR && !stop)
-		;
-}
-
-/*
- * The send loop. Returns 0 and the frames sent in *sent; with a signal, the
- * frames of the interrupted run are not counted (the kernel does not say how
- * many of them went out).
- */
-static int send_loop(const struct send_opts *o, int prog_fd, const uint8_t *frame, size_t len,
-		     int ifindex, unsigned long long *sent, double *secs)
-{
-	unsigned long long total = o->count, done = 0;
-	double t0 = gen_now(), t, next = t0, dt;
-	__u32 chunk = o->rate ? (o->rate / 5000 > o->batch ? o->rate / 5000 : o->batch) : 4096;
-	__u32 n;
-	int rc = 0;
-
-	if (o->rate && o->duration && !total)
-		total = (unsigned long long)(o->duration * o->rate + 0.5);
-	while (!stop && (!total || done < total)) {
-		t = gen_now();
-		if (!o->rate && o->duration && t - t0 >= o->duration)
-			break;
-		n = total && total - done < chunk ? total - done : chunk;
-		rc = run_chunk(prog_fd, frame, len, ifindex, n, o->batch);
-		if (rc) {
-			if (rc == -EINTR && stop)
-				rc = 0;
-			break;
-		}
-		done += n;
-		if (o->rate) {
-			next += (double)n / o->rate;
-			sleep_until(next);
-		} else {
-			/* Size the next run to about CHUNK_SECONDS at the rate just seen. */
-			dt = gen_now() - t;
-			if (dt > 0)
-				chunk = n / dt * CHUNK_SECONDS;
-			if (chunk < o->batch)
-				chunk = o->batch;
-			if (chunk > MAX_CHUNK)
-				chunk = MAX_CHUNK;
-		}
-	}
-	*sent = done;
-	*secs = gen_now() - t0;
-	return rc;
-}
-
 int cmd_send(int argc, char **argv)
 {
 	struct send_opts o = { .f = { .saddr = htonl(0x0a63000a), .sport = 1024, .dport = 9,
@@ -325,47 +246,46 @@ int cmd_send(int argc, char **argv)
 			       .src_count = 1, .sport_count = 1, .dst_count = 1, .batch = 64,
 			       .cpu = -1 };
 	uint8_t frame[GEN_MAX_FRAME];
+	struct gen_sender snd = { 0 };
 	unsigned long long sent = 0;
 	struct gen_bpf *skel;
 	double secs = 0;
-	size_t len;
-	int ifindex, rc;
+	int rc;
 
 	if (parse_send(&o, argc, argv))
 		return 2;
-	ifindex = if_nametoindex(o.dev);
-	if (!ifindex) {
+	snd.ifindex = if_nametoindex(o.dev);
+	if (!snd.ifindex) {
 		fprintf(stderr, "utm-gen send: %s: no such interface here\n", o.dev);
 		return 1;
 	}
-	if (o.cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(o.cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set))
-			fprintf(stderr, "utm-gen send: cannot run on CPU %d: %s\n", o.cpu,
-				strerror(errno));
-	}
-	len = gen_build_frame(&o.f, frame, sizeof(frame));
+	snd.len = gen_build_frame(&o.f, frame, sizeof(frame));
 	skel = load_gen(&o);
-	if (!len || !skel)
+	if (!snd.len || !skel)
 		return 1;
+	snd.skel = skel;
+	snd.frame = frame;
+	snd.batch = o.batch;
+	snd.threads = o.threads ? o.threads : 4;
+	snd.rate = o.rate;
+	snd.count = o.count;
+	snd.duration = o.duration;
+	snd.cpu = o.cpu;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	rc = send_loop(&o, bpf_program__fd(skel->progs.utm_gen), frame, len, ifindex, &sent, &secs);
+	rc = gen_send_run(&snd, &sent, &secs);
 	gen_bpf__destroy(skel);
 	if (rc) {
 		fprintf(stderr, "utm-gen send: BPF_PROG_TEST_RUN: %s%s\n", strerror(-rc),
-			rc == -EINVAL ? " (live frames need Linux 5.18+ and ingress_ifindex "
-					"of this namespace)" : "");
+			rc == -EINVAL ? " (live frames need Linux 5.18+ and an interface of this "
+					"namespace)" : "");
 		return 1;
 	}
 	if (o.json)
 		printf("{\"sent\":%llu,\"seconds\":%.6f,\"pps\":%.0f,\"size\":%zu,\"rate\":%llu}\n",
-		       sent, secs, secs > 0 ? sent / secs : 0, len, o.rate);
+		       sent, secs, secs > 0 ? sent / secs : 0, snd.len, o.rate);
 	else
-		printf("sent %llu frames of %zu bytes in %.3f s: %.0f pps\n", sent, len, secs,
+		printf("sent %llu frames of %zu bytes in %.3f s: %.0f pps\n", sent, snd.len, secs,
 		       secs > 0 ? sent / secs : 0);
 	return 0;
 }

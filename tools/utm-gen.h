@@ -30,6 +30,25 @@ int gen_parse_u64(const char *s, unsigned long long min, unsigned long long max,
 		  unsigned long long *out);
 double gen_now(void);
 
+/* utm-gen-pace.c: how and how fast to send one template frame. */
+struct gen_bpf;
+
+struct gen_sender {
+	struct gen_bpf *skel;	   /* the loaded generator program */
+	int ifindex;		   /* interface to send out of */
+	const uint8_t *frame;	   /* template frame */
+	size_t len;
+	unsigned int batch;	   /* frames per kernel flush */
+	unsigned int threads;	   /* concurrent test runs, all on one CPU */
+	unsigned long long rate;   /* frames per second, 0 = full speed */
+	unsigned long long count;  /* frames to send; 0 = for duration seconds */
+	double duration;
+	int cpu;		   /* the CPU to send from; -1 = the current one */
+};
+
+int gen_send_run(const struct gen_sender *s, unsigned long long *sent, double *secs);
+void gen_send_stop(void); /* async-signal-safe */
+
 /* Commands: argv[0] is the command name. */
 int cmd_send(int argc, char **argv);
 int cmd_sink(int argc, char **argv);

@@ -136,6 +136,17 @@ for t in "$BUILD"/tests/test_*; do
 	report_test unit "$name" "$UNIT_TIMEOUT"
 done
 
+# The same unit tests built with ASan/UBSan (make SANITIZE=1), when built.
+SAN_BUILD=${SAN_BUILD:-$(dirname "$BUILD")/build-san}
+for t in "$SAN_BUILD"/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	name=san-$(basename "$t")
+	selected "$name" || continue
+	exec_test "$name" "$UNIT_TIMEOUT" env ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$t"
+	report_test unit "$name" "$UNIT_TIMEOUT"
+done
+
 # Integration tests; with TEST_JOBS > 1 several run at once (every lab has
 # its own names), reported in the order they finish.
 declare -A RUNNING=() LIMITS=()
@@ -176,6 +187,21 @@ done
 while [ "${#RUNNING[@]}" -gt 0 ]; do
 	wait -n 2>/dev/null
 	reap_finished
+done
+
+# A short fuzzing smoke of every parser (make fuzz runs them longer). New
+# inputs go to a scratch directory, never into the seed corpus.
+FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-10}
+for f in "$BUILD"/fuzz/fuzz_*; do
+	[ -f "$f" ] && [ -x "$f" ] || continue
+	name=$(basename "$f")
+	selected "$name" || continue
+	seeds=$REPO/fuzz/corpus/${name#fuzz_}
+	scratch=$(mktemp -d /tmp/utm-fuzz-smoke.XXXXXX)
+	exec_test "$name" $((FUZZ_SMOKE_SECONDS + 60)) "$f" -max_total_time="$FUZZ_SMOKE_SECONDS" \
+		-artifact_prefix="$LOGDIR/$name-" "$scratch" $([ -d "$seeds" ] && echo "$seeds")
+	report_test unit "$name" $((FUZZ_SMOKE_SECONDS + 60))
+	rm -rf "$scratch"
 done
 
 if [ ${#FAILED_NAMES[@]} -gt 0 ]; then

@@ -32,7 +32,7 @@
 #include "utm-gen.h"
 
 struct cost_opts {
-	const char *pin_root, *port;
+	const char *pin_root, *port, *link;
 	struct gen_frame f;
 	unsigned long long repeat, runs;
 	double seconds;
@@ -42,13 +42,15 @@ struct cost_opts {
 static void cost_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: utm-gen cost --pin-root DIR --dst IP [--src IP] [--port lan|wan]\n"
-		"                    [--size BYTES] [--repeat N] [--runs R] [--json]\n"
-		"       utm-gen progstat --pin-root DIR [--port lan|wan] [--seconds S] [--json]\n"
+		"usage: utm-gen cost (--pin-root DIR [--port lan|wan] | --link PIN) --dst IP\n"
+		"                    [--src IP] [--size BYTES] [--repeat N] [--runs R] [--json]\n"
+		"       utm-gen progstat (--pin-root DIR [--port lan|wan] | --link PIN)\n"
+		"                    [--seconds S] [--json]\n"
 		"\n"
-		"cost: BPF_PROG_TEST_RUN of the UTM program attached through DIR/link_PORT\n"
-		"  [lan], N times [1e6] per run, R runs [5]; prints the verdict and the min and\n"
-		"  median ns per packet. Run it in the box's namespace.\n"
+		"cost: BPF_PROG_TEST_RUN of the XDP program attached through DIR/link_PORT\n"
+		"  [lan] (the UTM) or the pinned link PIN, N times [1e6] per run, R runs [5];\n"
+		"  prints the verdict and the min and median ns per packet. Run it in the\n"
+		"  namespace of the program's interface.\n"
 		"progstat: the same program's mean run time over S seconds [3] of live traffic\n"
 		"  (kernel BPF statistics, switched on only meanwhile).\n");
 }
@@ -58,6 +60,7 @@ static int parse_cost(struct cost_opts *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "pin-root", required_argument, NULL, 'p' },
 		{ "port", required_argument, NULL, 'P' },
+		{ "link", required_argument, NULL, 'l' },
 		{ "dst", required_argument, NULL, 'd' },
 		{ "src", required_argument, NULL, 's' },
 		{ "size", required_argument, NULL, 'z' },
@@ -77,6 +80,7 @@ static int parse_cost(struct cost_opts *o, int argc, char **argv)
 		switch (c) {
 		case 'p': o->pin_root = optarg; break;
 		case 'P': o->port = optarg; break;
+		case 'l': o->link = optarg; break;
 		case 'd': o->have_dst = 1; bad = gen_parse_ip4(optarg, &o->f.daddr); break;
 		case 's': bad = gen_parse_ip4(optarg, &o->f.saddr); break;
 		case 'z':
@@ -94,7 +98,7 @@ static int parse_cost(struct cost_opts *o, int argc, char **argv)
 		default: bad = 1;
 		}
 	}
-	if (bad || optind < argc || !o->pin_root ||
+	if (bad || optind < argc || (!o->pin_root && !o->link) ||
 	    (strcmp(o->port, "lan") && strcmp(o->port, "wan"))) {
 		cost_usage(stderr);
 		return -1;
@@ -102,18 +106,21 @@ static int parse_cost(struct cost_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* fd of the program behind <pin_root>/link_<port>; its ifindex in *ifindex. */
-static int utm_prog_fd(const char *pin_root, const char *port, __u32 *ifindex)
+/* fd of the program behind the link (--link, or <pin_root>/link_<port>); its ifindex too. */
+static int link_prog_fd(const struct cost_opts *o, __u32 *ifindex)
 {
 	struct bpf_link_info info;
 	__u32 len = sizeof(info);
 	char path[PATH_MAX];
 	int link_fd, fd;
 
-	snprintf(path, sizeof(path), "%s/link_%s", pin_root, port);
+	if (o->link)
+		snprintf(path, sizeof(path), "%s", o->link);
+	else
+		snprintf(path, sizeof(path), "%s/link_%s", o->pin_root, o->port);
 	link_fd = bpf_obj_get(path);
 	if (link_fd < 0) {
-		fprintf(stderr, "utm-gen: %s: %s (is the UTM attached?)\n", path, strerror(errno));
+		fprintf(stderr, "utm-gen: %s: %s (is the program attached?)\n", path, strerror(errno));
 		return -1;
 	}
 	memset(&info, 0, sizeof(info));
@@ -161,7 +168,7 @@ int cmd_cost(int argc, char **argv)
 	if (parse_cost(&o, argc, argv) || !o.have_dst)
 		return 2;
 	len = gen_build_frame(&o.f, frame, sizeof(frame));
-	fd = utm_prog_fd(o.pin_root, o.port, &ifindex);
+	fd = link_prog_fd(&o, &ifindex);
 	if (fd < 0 || !len)
 		return 1;
 	if (!if_indextoname(ifindex, ifname)) {
@@ -218,7 +225,7 @@ int cmd_progstat(int argc, char **argv)
 
 	if (parse_cost(&o, argc, argv))
 		return 2;
-	fd = utm_prog_fd(o.pin_root, o.port, &ifindex);
+	fd = link_prog_fd(&o, &ifindex);
 	if (fd < 0)
 		return 1;
 	/* Held open, the fd keeps statistics on; closing it restores the previous state. */

@@ -40,8 +40,15 @@ wait "$LAB_UTM_PID" 2>/dev/null
 rm -f "$LAB_RUN/utm-load.pid"
 check "forwarding after SIGTERM" ping4_ok "$LAB_WEB_IP4"
 
-# --detach: nothing of ours is left, and the ports are plain again.
+# --detach: nothing of ours is left, and the ports are plain again. Note
+# the ids of our program and maps first, to see that the kernel frees them.
 prog_ids=$(bpftool link show 2>/dev/null | grep -c xdp || true)
+prog_id=$(bpftool link show pinned "$LAB_PIN_ROOT/link_lan" | sed -n 's/.*prog \([0-9]*\).*/\1/p')
+map_ids=()
+for m in "$LAB_PIN_ROOT"/*; do
+	case $m in */link_*) continue ;; esac
+	map_ids+=("$(bpftool map show pinned "$m" | sed -n '1s/^\([0-9]*\):.*/\1/p')")
+done
 check "utm-load --detach" lab_box "$LAB_BUILD/utm-load" --detach --pin-root "$LAB_PIN_ROOT" \
 	--state-dir "$LAB_RUN/state"
 check_fails "no pin root after --detach" test -e "$LAB_PIN_ROOT"
@@ -50,6 +57,24 @@ check_eq "no XDP program on the wan port" "" "$(lab_box ip -d link show wan | gr
 check "one XDP link fewer per port in the kernel" \
 	test "$(bpftool link show 2>/dev/null | grep -c xdp || true)" -le $((prog_ids - 2))
 check_fails "plain ports do not bridge" ping4_ok "$LAB_GW_IP4"
+# The kernel frees objects after an RCU grace period: allow it a moment.
+freed() {
+	local id i
+	for ((i = 0; i < 30; i++)); do
+		bpftool prog show id "$prog_id" >/dev/null 2>&1 || break
+		sleep 0.1
+	done
+	bpftool prog show id "$prog_id" >/dev/null 2>&1 && return 1
+	for id in "${map_ids[@]}"; do
+		for ((i = 0; i < 30; i++)); do
+			bpftool map show id "$id" >/dev/null 2>&1 || break
+			sleep 0.1
+		done
+		bpftool map show id "$id" >/dev/null 2>&1 && return 1
+	done
+	return 0
+}
+check "the program and all ${#map_ids[@]} maps are freed (prog $prog_id)" freed
 
 # And it comes back from nothing.
 loads=0

@@ -1,0 +1,185 @@
+#!/bin/bash
+# bench/measure.sh: the measurements, sourced by bench/run.sh (after lib.sh).
+# Results go into the associative arrays R (numbers) and RUNS (per-run text).
+
+# The generator's traffic: 60-byte UDP frames from 250 LAN addresses x 1000
+# source ports to the 65,536 unlisted destinations of dsts.txt, from one CPU.
+gen() {
+	in_src "$BUILD/utm-gen" send --dev eth0 --dst-mac "$BENCH_DST_MAC" --src 10.99.0.10 \
+		--src-count 250 --sport-count 1000 --size 60 --cpu "$BENCH_CPU" --json "$@"
+}
+
+gen_traffic() { gen --dst-file "$LISTS/dsts.txt" "$@"; }
+
+# Forwarded frames per second behind the device: BENCH_REPEAT runs of
+# BENCH_SECONDS at full speed, counted by the sink pinned at PIN; the median.
+measure_pps() {
+	local key=$1 pin=$2 r before after out rx secs pps all=()
+	for ((r = 1; r <= BENCH_REPEAT; r++)); do
+		before=$(sink_count "$pin")
+		out=$(gen_traffic --duration "$BENCH_SECONDS")
+		after=$(sink_count "$pin")
+		rx=$((after - before))
+		secs=$(jq -r .seconds <<<"$out")
+		pps=$(awk -v r="$rx" -v s="$secs" 'BEGIN { printf "%.0f", r / s }')
+		all+=("$pps")
+		echo "$key run $r: sent $(jq -r .sent <<<"$out"), received $rx in $secs s" \
+			>>"$BENCH_RUN/runs.log"
+	done
+	R[$key]=$(median "${all[@]}")
+	RUNS[$key]="${all[*]}"
+	bench_log "$key: ${R[$key]} pps (runs: ${all[*]})"
+}
+
+# Does the device drop listed addresses and forward others? N frames to one
+# destination each; "received/sent" per probe into RUNS[sanity_KEY].
+sanity() {
+	local key=$1 pin=$2 probe before after line="" ok=1 n=10000
+	for probe in HIT32 HITNET MISS; do
+		before=$(sink_count "$pin")
+		gen --dst "${!probe}" --count "$n" >/dev/null
+		after=$(sink_count "$pin")
+		line+=" $probe ${!probe}: $((after - before))/$n received;"
+		case $probe in
+		MISS) [ $((after - before)) = "$n" ] || ok=0 ;;
+		*) [ $((after - before)) = 0 ] || ok=0 ;;
+		esac
+	done
+	RUNS[sanity_$key]=${line# }
+	[ "$ok" = 1 ] && R[sanity_$key]=ok || R[sanity_$key]=FAILED
+	bench_log "sanity $key: ${R[sanity_$key]}: ${line# }"
+}
+
+# BPF_PROG_TEST_RUN of the attached UTM program for each probe address.
+measure_cost() {
+	local size=$1 probe out want
+	for probe in MISS HIT32 HITNET; do
+		[ "$size" = 0 ] && [ "$probe" != MISS ] && continue
+		out=$(in_box "$BUILD/utm-gen" cost --pin-root "$PIN_UTM" --dst "${!probe}" \
+			--repeat "$BENCH_COST_REPEAT" --json)
+		want=XDP_DROP
+		[ "$probe" = MISS ] && want=XDP_REDIRECT
+		R[cost_${size}_$probe]=$(jq -r .ns_median <<<"$out")
+		RUNS[cost_${size}_$probe]="min $(jq -r .ns_min <<<"$out"), $(jq -r .verdict <<<"$out")"
+		if [ "$(jq -r .verdict <<<"$out")" != "$want" ]; then
+			R[cost_${size}_$probe]+="!"
+			bench_log "cost $size $probe: verdict $(jq -r .verdict <<<"$out"), not $want"
+		fi
+	done
+	bench_log "cost at $size entries: miss ${R[cost_${size}_MISS]} ns," \
+		"hit32 ${R[cost_${size}_HIT32]:--} ns, hitnet ${R[cost_${size}_HITNET]:--} ns"
+}
+
+# The UTM program's (and, for scale, the sink's) mean run time with the
+# kernel's BPF statistics, during a full-speed run of the benchmark traffic.
+measure_live_cost() {
+	local size=$1 pid
+	gen_traffic --duration 3.5 >/dev/null &
+	pid=$!
+	BENCH_PIDS+=("$pid")
+	sleep 0.5
+	R[live_$size]=$(in_box "$BUILD/utm-gen" progstat --pin-root "$PIN_UTM" --seconds 1 \
+		--json | jq -r '.ns_per_run | floor')
+	R[live_sink_$size]=$(in_dst "$BUILD/utm-gen" progstat --link "$PIN_SINK/sink_link" \
+		--seconds 1 --json | jq -r '.ns_per_run | floor')
+	wait "$pid"
+	bench_log "live cost at $size entries: UTM ${R[live_$size]} ns, sink ${R[live_sink_$size]} ns"
+}
+
+# "lists loaded: N block ... in X ms" lines of a utm-load log.
+loaded_lines() { grep -o '"lists loaded: [^"]*' "$1" 2>/dev/null | cut -c2-; }
+loaded_count() { loaded_lines "$1" | wc -l; }
+loaded_ms() { loaded_lines "$1" | sed -n "$2p" | sed 's/.* in \([0-9]*\) ms.*/\1/'; }
+loaded_entries() { loaded_lines "$1" | sed -n "$2p" | sed 's/lists loaded: \([0-9]*\) block.*/\1/'; }
+
+# Wait up to 120 s until the log has N "lists loaded" lines.
+wait_loaded() {
+	local log=$1 n=$2 i
+	for ((i = 0; i < 1200; i++)); do
+		[ "$(loaded_count "$log")" -ge "$n" ] && return 0
+		sleep 0.1
+	done
+	bench_die "utm-load did not finish loading within 120 s (see $log)"
+}
+
+# utm-load --once with one list: attaches (or adopts) and loads, then exits.
+utm_once() {
+	local size=$1 log=$BENCH_RUN/utm-load-$1.log
+	in_box "$BUILD/utm-load" --lan lan --wan wan --pin-root "$PIN_UTM" \
+		--state-dir "$BENCH_RUN/state" --event-log "$BENCH_RUN/eve.json" \
+		--block "$LISTS/block-$size.list" --once 2>"$log" ||
+		bench_die "utm-load --once failed: $(tail -n 3 "$log")"
+	R[load_$size]=$(loaded_ms "$log" 1)
+	R[entries_$size]=$(loaded_entries "$log" 1)
+}
+
+# utm-load as a daemon on feed.list (the 1M list); its PID in UTM_PID.
+utm_daemon() {
+	cp "$LISTS/block-1m.list" "$BENCH_RUN/feed.list"
+	in_box "$BUILD/utm-load" --lan lan --wan wan --pin-root "$PIN_UTM" \
+		--state-dir "$BENCH_RUN/state" --event-log "$BENCH_RUN/eve.json" \
+		--block "$BENCH_RUN/feed.list" </dev/null 2>"$BENCH_RUN/utm-load.log" &
+	UTM_PID=$!
+	BENCH_PIDS+=("$UTM_PID")
+	wait_loaded "$BENCH_RUN/utm-load.log" 1
+	R[load_1m]=$(loaded_ms "$BENCH_RUN/utm-load.log" 1)
+	R[entries_1m]=$(loaded_entries "$BENCH_RUN/utm-load.log" 1)
+}
+
+# Rate-limited traffic through the UTM while the 1M list is reloaded twice:
+# once because the feed file was replaced (inotify), once by SIGHUP.
+measure_reload() {
+	local log=$BENCH_RUN/utm-load.log before after out n0 gpid t
+	local rate=$BENCH_RELOAD_RATE
+	before=$(sink_count "$PIN_SINK")
+	out=$(gen_traffic --rate "$rate" --duration 3)
+	after=$(sink_count "$PIN_SINK")
+	R[reload_base_sent]=$(jq -r .sent <<<"$out")
+	R[reload_base_lost]=$((R[reload_base_sent] - (after - before)))
+
+	n0=$(loaded_count "$log")
+	before=$(sink_count "$PIN_SINK")
+	gen_traffic --rate "$rate" --duration 300 >"$BENCH_RUN/reload-gen.json" &
+	gpid=$!
+	BENCH_PIDS+=("$gpid")
+	sleep 2
+	t=$(date +%s.%N)
+	cp "$LISTS/block-1m-b.list" "$BENCH_RUN/feed.list.new"
+	mv "$BENCH_RUN/feed.list.new" "$BENCH_RUN/feed.list"
+	wait_loaded "$log" $((n0 + 1))
+	R[reload_file_wall]=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+	R[reload_file_ms]=$(loaded_ms "$log" $((n0 + 1)))
+	sleep 1
+	t=$(date +%s.%N)
+	kill -HUP "$UTM_PID"
+	wait_loaded "$log" $((n0 + 2))
+	R[reload_hup_wall]=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+	R[reload_hup_ms]=$(loaded_ms "$log" $((n0 + 2)))
+	R[reload_entries]=$(loaded_entries "$log" $((n0 + 2)))
+	sleep 2
+	kill -TERM "$gpid"
+	wait "$gpid" || bench_die "the generator failed during the reload test"
+	after=$(sink_count "$PIN_SINK")
+	R[reload_sent]=$(jq -r .sent "$BENCH_RUN/reload-gen.json")
+	R[reload_secs]=$(jq -r '.seconds | . * 10 | floor / 10' "$BENCH_RUN/reload-gen.json")
+	R[reload_lost]=$((R[reload_sent] - (after - before)))
+	bench_log "reload: file ${R[reload_file_ms]} ms, SIGHUP ${R[reload_hup_ms]} ms;" \
+		"sent ${R[reload_sent]}, lost ${R[reload_lost]} (baseline lost ${R[reload_base_lost]})"
+}
+
+# The Linux bridge reference: br0 over lan and wan, the sink's MAC known.
+bridge_up() {
+	in_box ip link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
+	in_box ip link set lan master br0
+	in_box ip link set wan master br0
+	in_box ip link set br0 up
+	in_box bridge fdb add "$BENCH_DST_MAC" dev wan master static
+}
+
+nft_load() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	in_box nft -f "$LISTS/block.nft" || bench_die "nft -f $LISTS/block.nft failed"
+	t1=$(date +%s.%N)
+	R[nft_load]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+}

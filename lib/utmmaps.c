@@ -8,6 +8,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 
 #include "utmmaps.h"
 
@@ -239,4 +240,23 @@ int utm_match_addr(const struct utm_maps *m, int allow, const struct ip_prefix *
 	if (pfd >= 0)
 		close(pfd);
 	return 0;
+}
+
+const char *utm_xdp_mode(unsigned int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return "unknown";
+	switch (q.attach_mode) {
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offload";
+	case XDP_ATTACHED_NONE:
+		return "none";
+	}
+	return "unknown";
 }

@@ -69,6 +69,9 @@ struct utm_match {
 int utm_match_addr(const struct utm_maps *m, int allow, const struct ip_prefix *addr,
 		   struct utm_match out[2]);
 
+/* How XDP is attached to ifindex: "native", "generic", "offload", "none" or "unknown". */
+const char *utm_xdp_mode(unsigned int ifindex);
+
 /* Read list_info[id]; 0, or -1 when unassigned. */
 int utm_list_info(const struct utm_maps *m, __u32 id, struct utm_list_info *out);
 

@@ -159,23 +159,6 @@ int loader_write_settings(struct loader *L, int gen)
 	return 0;
 }
 
-static const char *mode_of(unsigned int ifindex)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-	if (bpf_xdp_query(ifindex, 0, &q))
-		return "unknown";
-	switch (q.attach_mode) {
-	case XDP_ATTACHED_DRV:
-		return "native";
-	case XDP_ATTACHED_SKB:
-		return "generic";
-	case XDP_ATTACHED_HW:
-		return "offload";
-	}
-	return "none";
-}
-
 /* Swap our program into a pinned link left by an earlier utm-load. */
 static int adopt_link(struct loader *L, int link_fd, unsigned int ifindex, const char *ifname)
 {
@@ -194,7 +177,7 @@ static int adopt_link(struct loader *L, int link_fd, unsigned int ifindex, const
 	}
 	if (bpf_link_update(link_fd, prog_fd, NULL))
 		return -errno;
-	log_info("adopted the running bridge on %s (%s mode)", ifname, mode_of(ifindex));
+	log_info("adopted the running bridge on %s (%s mode)", ifname, utm_xdp_mode(ifindex));
 	return 0;
 }
 
@@ -245,7 +228,7 @@ static int attach_port(struct loader *L, unsigned int ifindex, const char *ifnam
 		return err;
 	}
 	close(fd);
-	log_info("attached to %s in %s mode", ifname, mode_of(ifindex));
+	log_info("attached to %s in %s mode", ifname, utm_xdp_mode(ifindex));
 	return 0;
 }
 
@@ -317,7 +300,7 @@ int loader_attach(struct loader *L)
 	if (attach_port(L, L->lan_ifindex, L->cfg.lan, "link_lan") ||
 	    attach_port(L, L->wan_ifindex, L->cfg.wan, "link_wan"))
 		return -1;
-	L->mode_name = mode_of(L->lan_ifindex);
+	L->mode_name = utm_xdp_mode(L->lan_ifindex);
 	return 0;
 }
 

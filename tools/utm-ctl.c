@@ -32,23 +32,6 @@ static void usage(FILE *out)
 
 static const char *const dir_names[] = { "none", "inbound", "outbound", "both" };
 
-static const char *xdp_mode(unsigned int ifindex)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-	if (bpf_xdp_query(ifindex, 0, &q))
-		return "unknown";
-	switch (q.attach_mode) {
-	case XDP_ATTACHED_DRV:
-		return "native";
-	case XDP_ATTACHED_SKB:
-		return "generic";
-	case XDP_ATTACHED_NONE:
-		return "detached";
-	}
-	return "other";
-}
-
 static json_t *count_json(const struct utm_count *c)
 {
 	return json_pack("{s:I, s:I}", "packets", (json_int_t)c->packets, "bytes",
@@ -74,7 +57,7 @@ static json_t *port_json(struct ctl *c, __u32 ifindex, const struct utm_port *p)
 	for (i = 0; i < sizeof(stat_names) / sizeof(stat_names[0]); i++)
 		json_object_set_new(counters, stat_names[i], count_json(&cnt[i]));
 	o = json_pack("{s:s, s:s, s:i, s:s}", "role", p->role == UTM_PORT_WAN ? "wan" : "lan",
-		      "name", name, "ifindex", (int)ifindex, "xdp_mode", xdp_mode(ifindex));
+		      "name", name, "ifindex", (int)ifindex, "xdp_mode", utm_xdp_mode(ifindex));
 	json_object_set_new(o, "counters", counters);
 	return o;
 }

@@ -36,6 +36,17 @@ in_src() { nsenter --net="/run/netns/$NS_SRC" "$@"; }
 in_box() { nsenter --net="/run/netns/$NS_BOX" "$@"; }
 in_dst() { nsenter --net="/run/netns/$NS_DST" "$@"; }
 
+# Start CMD in namespace NS in the background; its PID in SPAWNED_PID. exec
+# (nsenter execs too) makes $! the command's own PID, so signals reach it.
+# Redirections are the caller's: spawn_in NS CMD... >out 2>err.
+spawn_in() {
+	local ns=$1
+	shift
+	(exec nsenter --net="/run/netns/$ns" "$@") &
+	SPAWNED_PID=$!
+	BENCH_PIDS+=("$SPAWNED_PID")
+}
+
 # Stop one of our background processes by PID, politely then firmly.
 bench_kill() {
 	local pid=$1 i
@@ -54,9 +65,15 @@ bench_kill() {
 }
 
 bench_down() {
-	local pid ns
+	local rc=$? pid ns
 	set +e
 	trap - EXIT INT TERM HUP
+	if [ "$rc" != 0 ] && [ -d "$BENCH_RUN" ]; then
+		rm -rf "$BUILD/bench-failed"
+		mkdir -p "$BUILD/bench-failed"
+		cp -p "$BENCH_RUN"/*.log "$BENCH_RUN"/*.json "$BUILD/bench-failed/" 2>/dev/null
+		echo "bench[$BENCH_ID]: failed; logs kept in $BUILD/bench-failed" >&2
+	fi
 	for pid in "${BENCH_PIDS[@]}"; do
 		bench_kill "$pid"
 	done

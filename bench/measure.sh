@@ -2,14 +2,18 @@
 # bench/measure.sh: the measurements, sourced by bench/run.sh (after lib.sh).
 # Results go into the associative arrays R (numbers) and RUNS (per-run text).
 
+declare -A R=() RUNS=()
+
 # The generator's traffic: 60-byte UDP frames from 250 LAN addresses x 1000
 # source ports to the 65,536 unlisted destinations of dsts.txt, from one CPU.
-gen() {
-	in_src "$BUILD/utm-gen" send --dev eth0 --dst-mac "$BENCH_DST_MAC" --src 10.99.0.10 \
-		--src-count 250 --sport-count 1000 --size 60 --cpu "$BENCH_CPU" --json "$@"
+gen_args() {
+	GEN=("$BUILD/utm-gen" send --dev eth0 --dst-mac "$BENCH_DST_MAC" --src 10.99.0.10
+		--src-count 250 --sport-count 1000 --size 60 --cpu "$BENCH_CPU" --json)
+	TRAFFIC=(--dst-file "$LISTS/dsts.txt")
 }
 
-gen_traffic() { gen --dst-file "$LISTS/dsts.txt" "$@"; }
+gen() { in_src "${GEN[@]}" "$@"; }
+gen_traffic() { in_src "${GEN[@]}" "${TRAFFIC[@]}" "$@"; }
 
 # Forwarded frames per second behind the device: BENCH_REPEAT runs of
 # BENCH_SECONDS at full speed, counted by the sink pinned at PIN; the median.
@@ -45,25 +49,26 @@ sanity() {
 		*) [ $((after - before)) = 0 ] || ok=0 ;;
 		esac
 	done
-	RUNS[sanity_$key]=${line# }
+	line=${line# }
+	RUNS[sanity_$key]=${line%;}
 	[ "$ok" = 1 ] && R[sanity_$key]=ok || R[sanity_$key]=FAILED
-	bench_log "sanity $key: ${R[sanity_$key]}: ${line# }"
+	bench_log "sanity $key: ${R[sanity_$key]}: ${RUNS[sanity_$key]}"
 }
 
 # BPF_PROG_TEST_RUN of the attached UTM program for each probe address.
 measure_cost() {
-	local size=$1 probe out want
+	local size=$1 probe out want got
 	for probe in MISS HIT32 HITNET; do
 		[ "$size" = 0 ] && [ "$probe" != MISS ] && continue
 		out=$(in_box "$BUILD/utm-gen" cost --pin-root "$PIN_UTM" --dst "${!probe}" \
 			--repeat "$BENCH_COST_REPEAT" --json)
 		want=XDP_DROP
 		[ "$probe" = MISS ] && want=XDP_REDIRECT
+		got=$(jq -r .verdict <<<"$out")
 		R[cost_${size}_$probe]=$(jq -r .ns_median <<<"$out")
-		RUNS[cost_${size}_$probe]="min $(jq -r .ns_min <<<"$out"), $(jq -r .verdict <<<"$out")"
-		if [ "$(jq -r .verdict <<<"$out")" != "$want" ]; then
+		if [ "$got" != "$want" ]; then
 			R[cost_${size}_$probe]+="!"
-			bench_log "cost $size $probe: verdict $(jq -r .verdict <<<"$out"), not $want"
+			bench_log "cost $size $probe: verdict $got, not $want"
 		fi
 	done
 	bench_log "cost at $size entries: miss ${R[cost_${size}_MISS]} ns," \
@@ -74,23 +79,28 @@ measure_cost() {
 # kernel's BPF statistics, during a full-speed run of the benchmark traffic.
 measure_live_cost() {
 	local size=$1 pid
-	gen_traffic --duration 3.5 >/dev/null &
-	pid=$!
-	BENCH_PIDS+=("$pid")
+	spawn_in "$NS_SRC" "${GEN[@]}" "${TRAFFIC[@]}" --duration 3.5 >/dev/null
+	pid=$SPAWNED_PID
 	sleep 0.5
 	R[live_$size]=$(in_box "$BUILD/utm-gen" progstat --pin-root "$PIN_UTM" --seconds 1 \
 		--json | jq -r '.ns_per_run | floor')
 	R[live_sink_$size]=$(in_dst "$BUILD/utm-gen" progstat --link "$PIN_SINK/sink_link" \
 		--seconds 1 --json | jq -r '.ns_per_run | floor')
 	wait "$pid"
-	bench_log "live cost at $size entries: UTM ${R[live_$size]} ns, sink ${R[live_sink_$size]} ns"
+	bench_log "live cost at $size entries: UTM ${R[live_$size]} ns," \
+		"sink ${R[live_sink_$size]} ns"
 }
 
 # "lists loaded: N block ... in X ms" lines of a utm-load log.
 loaded_lines() { grep -o '"lists loaded: [^"]*' "$1" 2>/dev/null | cut -c2-; }
 loaded_count() { loaded_lines "$1" | wc -l; }
 loaded_ms() { loaded_lines "$1" | sed -n "$2p" | sed 's/.* in \([0-9]*\) ms.*/\1/'; }
-loaded_entries() { loaded_lines "$1" | sed -n "$2p" | sed 's/lists loaded: \([0-9]*\) block.*/\1/'; }
+loaded_entries() {
+	loaded_lines "$1" | sed -n "$2p" | sed 's/lists loaded: \([0-9]*\) block.*/\1/'
+}
+
+# Milliseconds since $1 (date +%s.%N).
+ms_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
 
 # Wait up to 120 s until the log has N "lists loaded" lines.
 wait_loaded() {
@@ -116,20 +126,40 @@ utm_once() {
 # utm-load as a daemon on feed.list (the 1M list); its PID in UTM_PID.
 utm_daemon() {
 	cp "$LISTS/block-1m.list" "$BENCH_RUN/feed.list"
-	in_box "$BUILD/utm-load" --lan lan --wan wan --pin-root "$PIN_UTM" \
+	spawn_in "$NS_BOX" "$BUILD/utm-load" --lan lan --wan wan --pin-root "$PIN_UTM" \
 		--state-dir "$BENCH_RUN/state" --event-log "$BENCH_RUN/eve.json" \
-		--block "$BENCH_RUN/feed.list" </dev/null 2>"$BENCH_RUN/utm-load.log" &
-	UTM_PID=$!
-	BENCH_PIDS+=("$UTM_PID")
+		--block "$BENCH_RUN/feed.list" </dev/null 2>"$BENCH_RUN/utm-load.log"
+	UTM_PID=$SPAWNED_PID
 	wait_loaded "$BENCH_RUN/utm-load.log" 1
 	R[load_1m]=$(loaded_ms "$BENCH_RUN/utm-load.log" 1)
 	R[entries_1m]=$(loaded_entries "$BENCH_RUN/utm-load.log" 1)
 }
 
-# Rate-limited traffic through the UTM while the 1M list is reloaded twice:
-# once because the feed file was replaced (inotify), once by SIGHUP.
+# One reload: by replacing the feed file with FILE (utm-load's inotify
+# watch), or by SIGHUP when FILE is "-". Appends the loader's own time and the
+# time from trigger to done to R[reload_ms] and R[reload_wall].
+reload_once() {
+	local log=$BENCH_RUN/utm-load.log n t
+	n=$(loaded_count "$log")
+	t=$(date +%s.%N)
+	if [ "$1" = - ]; then
+		kill -HUP "$UTM_PID"
+	else
+		cp "$1" "$BENCH_RUN/feed.list.new"
+		mv "$BENCH_RUN/feed.list.new" "$BENCH_RUN/feed.list"
+	fi
+	wait_loaded "$log" $((n + 1))
+	R[reload_wall]+=" $(ms_since "$t")"
+	R[reload_ms]+=" $(loaded_ms "$log" $((n + 1)))"
+	R[reload_entries]=$(loaded_entries "$log" $((n + 1)))
+}
+
+# Rate-limited traffic through the UTM while the 1M list is reloaded four
+# times: the feed file replaced (a changed list, then the original again)
+# and SIGHUP, alternately. Reload times vary with what else the machine
+# runs, hence several.
 measure_reload() {
-	local log=$BENCH_RUN/utm-load.log before after out n0 gpid t
+	local before after out gpid f
 	local rate=$BENCH_RELOAD_RATE
 	before=$(sink_count "$PIN_SINK")
 	out=$(gen_traffic --rate "$rate" --duration 3)
@@ -137,34 +167,24 @@ measure_reload() {
 	R[reload_base_sent]=$(jq -r .sent <<<"$out")
 	R[reload_base_lost]=$((R[reload_base_sent] - (after - before)))
 
-	n0=$(loaded_count "$log")
 	before=$(sink_count "$PIN_SINK")
-	gen_traffic --rate "$rate" --duration 300 >"$BENCH_RUN/reload-gen.json" &
-	gpid=$!
-	BENCH_PIDS+=("$gpid")
+	spawn_in "$NS_SRC" "${GEN[@]}" "${TRAFFIC[@]}" --rate "$rate" --duration 300 \
+		>"$BENCH_RUN/reload-gen.json"
+	gpid=$SPAWNED_PID
 	sleep 2
-	t=$(date +%s.%N)
-	cp "$LISTS/block-1m-b.list" "$BENCH_RUN/feed.list.new"
-	mv "$BENCH_RUN/feed.list.new" "$BENCH_RUN/feed.list"
-	wait_loaded "$log" $((n0 + 1))
-	R[reload_file_wall]=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
-	R[reload_file_ms]=$(loaded_ms "$log" $((n0 + 1)))
+	for f in "$LISTS/block-1m-b.list" - "$LISTS/block-1m.list" -; do
+		reload_once "$f"
+		sleep 1
+	done
 	sleep 1
-	t=$(date +%s.%N)
-	kill -HUP "$UTM_PID"
-	wait_loaded "$log" $((n0 + 2))
-	R[reload_hup_wall]=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
-	R[reload_hup_ms]=$(loaded_ms "$log" $((n0 + 2)))
-	R[reload_entries]=$(loaded_entries "$log" $((n0 + 2)))
-	sleep 2
 	kill -TERM "$gpid"
 	wait "$gpid" || bench_die "the generator failed during the reload test"
 	after=$(sink_count "$PIN_SINK")
 	R[reload_sent]=$(jq -r .sent "$BENCH_RUN/reload-gen.json")
-	R[reload_secs]=$(jq -r '.seconds | . * 10 | floor / 10' "$BENCH_RUN/reload-gen.json")
+	R[reload_secs]=$(jq -r '.seconds | floor' "$BENCH_RUN/reload-gen.json")
 	R[reload_lost]=$((R[reload_sent] - (after - before)))
-	bench_log "reload: file ${R[reload_file_ms]} ms, SIGHUP ${R[reload_hup_ms]} ms;" \
-		"sent ${R[reload_sent]}, lost ${R[reload_lost]} (baseline lost ${R[reload_base_lost]})"
+	bench_log "reloads:${R[reload_ms]} ms; sent ${R[reload_sent]}, lost ${R[reload_lost]}" \
+		"(baseline lost ${R[reload_base_lost]})"
 }
 
 # The Linux bridge reference: br0 over lan and wan, the sink's MAC known.

@@ -16,6 +16,7 @@
 # BENCH_TOTAL [1000000] entries, BENCH_COST_REPEAT [1000000],
 # UTM_SHARED_DATA [<repo>/../shared/data], BENCH_STRICT=1: exit 1 when a
 # target is missed (a failed sanity check always exits 1).
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,7 @@ BENCH_RELOAD_RATE=${BENCH_RELOAD_RATE:-200000}
 BENCH_TOTAL=${BENCH_TOTAL:-1000000}
 BENCH_COST_REPEAT=${BENCH_COST_REPEAT:-1000000}
 SHARED=${UTM_SHARED_DATA:-$REPO/../shared/data}
-BENCH_ID=-
+export BENCH_ID=- # until bench_names picks the run id
 
 # shellcheck source=lib.sh
 . "$REPO/bench/lib.sh"
@@ -54,7 +55,7 @@ done
 # The lists take ~20 s to build; they only change with their inputs, so they
 # are kept in the build directory under a key of everything that shapes them.
 build_lists() {
-	local data=$SHARED/ip-blocklists key dir
+	local data=$SHARED/ip-blocklists key dir tmp
 	[ -d "$data" ] || data=
 	key=$({
 		cat "$REPO/bench/mklist.py"
@@ -64,20 +65,25 @@ build_lists() {
 	dir=$BUILD/bench-lists/$key
 	if [ ! -f "$dir/summary.txt" ]; then
 		bench_log "building the ${BENCH_TOTAL}-entry list (${data:-no shared data})"
-		rm -rf "$dir.tmp"
+		mkdir -p "$BUILD/bench-lists"
+		tmp=$(mktemp -d "$dir.XXXXXX")
 		/usr/bin/python3 "$REPO/bench/mklist.py" ${data:+--data "$data"} \
-			--total "$BENCH_TOTAL" --out "$dir.tmp"
-		rm -rf "$dir"
-		mv "$dir.tmp" "$dir"
+			--total "$BENCH_TOTAL" --out "$tmp" || {
+			rm -rf "$tmp"
+			bench_die "building the lists failed"
+		}
+		# A parallel run may have finished first; either copy will do.
+		mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
 	fi
 	LISTS=$dir
 }
 
-declare -A R RUNS
+rm -rf "$BUILD/bench-failed" # logs of an earlier failed run
 build_lists
 # shellcheck source=/dev/null
 . "$LISTS/probes.env"
 bench_names
+gen_args
 bench_up
 bench_log "topology up; generator on CPU $BENCH_CPU; lists in $LISTS"
 

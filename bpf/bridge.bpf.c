@@ -13,6 +13,7 @@
 #include "utm_types.h"
 #include "parse.h"
 #include "maps.h"
+#include "dns.h"
 
 #define NSEC_PER_SEC 1000000000ULL
 
@@ -159,8 +160,10 @@ static __always_inline int event_allowed(const struct pkt *p, const struct utm_c
 	return 1;
 }
 
+/* Report a block; q and s describe the query when the DNS guard answered. */
 static __always_inline void emit_block(struct xdp_md *ctx, const struct pkt *p,
-				       const struct utm_config *cfg, __u16 list, __u8 dir)
+				       const struct utm_config *cfg, __u16 list, __u8 dir,
+				       const struct dns_query *q, const struct dns_scratch *s)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -201,6 +204,17 @@ static __always_inline void emit_block(struct xdp_md *ctx, const struct pkt *p,
 	}
 	__builtin_memcpy(ev->saddr, p->saddr, 16);
 	__builtin_memcpy(ev->daddr, p->daddr, 16);
+	ev->kind = q ? UTM_EV_DNS : UTM_EV_IP;
+	if (q && s) {
+		ev->qtype = q->qtype;
+		ev->qname_len = q->name_len;
+		ev->match_off = q->match_off;
+		ev->dns_mode = cfg->dns_mode;
+		__builtin_memcpy(ev->qname, s->name, sizeof(ev->qname));
+	} else {
+		ev->qtype = ev->qname_len = ev->match_off = ev->dns_mode = 0;
+		ev->qname[0] = 0;
+	}
 	bpf_ringbuf_submit(ev, 0);
 	es->emitted++;
 }
@@ -279,8 +293,64 @@ static __always_inline int check_lists(struct xdp_md *ctx, const struct pkt *p,
 	}
 	count(&st->dropped_blocklist, len);
 	count_list(block, len);
-	emit_block(ctx, p, cfg, block, dir);
+	emit_block(ctx, p, cfg, block, dir, NULL, NULL);
 	return V_DROP;
+}
+
+/*
+ * The DNS guard, for queries from the LAN: XDP_TX when it answered,
+ * XDP_DROP when it could not finish an answer (the query stays blocked),
+ * -1 to bridge the frame as usual.
+ */
+static __always_inline int dns_guard(struct xdp_md *ctx, const struct pkt *p,
+				     const struct utm_config *cfg, struct utm_port_stats *st,
+				     __u64 len)
+{
+	struct dns_query q = {};
+	struct dns_scratch *s;
+	__u32 gen = cfg->gen & 1, avail, msg_len;
+	__u16 allowed = 0;
+
+	if (dns_read_header(ctx, p, len, &q))
+		return -1;
+	s = scratch();
+	if (!s || !bpf_map_lookup_elem(&dns_names, &gen))
+		return -1;
+	avail = q.udp_len - 8 - DNS_HDR_LEN;
+	if (avail > DNS_NAME_MAX)
+		avail = DNS_NAME_MAX;
+	if (avail == 0 ||
+	    bpf_xdp_load_bytes(ctx, p->l4_off + 8 + DNS_HDR_LEN, s->name, avail))
+		return -1;
+	if (dns_find_labels(s, avail))
+		return -1;
+	q.name_len = s->name_len;
+	q.nlab = s->nlab;
+	if (dns_read_tail(ctx, p, &q))
+		return -1;
+	dns_hash_suffixes(q.name_len, cfg->dns_seed);
+	if (!dns_match(&q, gen, &allowed)) {
+		if (allowed) {
+			count(&st->dns_allowlisted, len);
+			count_list(allowed, len);
+		}
+		return -1;
+	}
+	msg_len = dns_build(s, &q, cfg);
+	if (!msg_len)
+		return -1;
+	count(&st->dns_blocked, len);
+	count_list(q.list, len);
+	emit_block(ctx, p, cfg, q.list, UTM_DIR_OUTBOUND, &q, s);
+	return dns_reply(ctx, p, s, len, msg_len) ? XDP_DROP : XDP_TX;
+}
+
+/* Plain UDP queries to port 53 from the LAN are the guard's. */
+static __always_inline int dns_candidate(const struct pkt *p, const struct utm_config *cfg,
+					 __u32 role, int rc)
+{
+	return cfg->dns_enabled && role == UTM_PORT_LAN && rc == PARSE_OK && p->family &&
+	       p->proto == IPPROTO_UDP && p->dport == DNS_PORT && p->l4_off && !p->l3_extra;
 }
 
 SEC("xdp")
@@ -315,6 +385,11 @@ int utm_bridge(struct xdp_md *ctx)
 	/* Addresses, when known, are checked even if later headers are cut. */
 	if (p.family && check_lists(ctx, &p, cfg, st, role, len) == V_DROP)
 		return XDP_DROP;
+	if (dns_candidate(&p, cfg, role, rc)) {
+		act = dns_guard(ctx, &p, cfg, st, len);
+		if (act >= 0)
+			return act;
+	}
 	if (rc != PARSE_OK) {
 		count(&st->malformed, len);
 		if (cfg->drop_malformed) {

@@ -13,12 +13,14 @@
  * may see the template or whatever an earlier run wrote: every varying field
  * and the IP checksum are therefore written in full, never patched.
  *
- * Pacing and stopping are done here rather than in user space, because every
- * test run ends with a page-pool teardown that waits for an RCU grace period
- * (tens of ms, irregular): user space keeps long runs going and the program
- * decides frame by frame whether to send (XDP_TX) or skip (XDP_DROP, cheap).
- * utm-gen runs all its threads on one CPU, so the counters below are only
- * ever touched by one program run at a time and need no atomics.
+ * Pacing and stopping are decided here, frame by frame, rather than in user
+ * space, because every test run ends with a page-pool teardown that waits for
+ * an RCU grace period (tens to hundreds of ms, irregular on a busy VM): user
+ * space only keeps long runs going, and the program sends (XDP_TX) when a
+ * frame is due or skips (XDP_DROP, cheap) when not. In rate mode the sending
+ * CPU therefore spins; the rate is smooth and exact instead. utm-gen runs all
+ * its threads on one CPU, so only one program run at a time touches the
+ * counters below and they need no atomics.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -52,8 +54,12 @@ __u64 interval_ns = 0; /* rate mode: ns between frames; 0 = full speed */
 __u64 next_ns = 0;     /* rate mode: when the next frame is due */
 __u32 stop = 0;	       /* 1: send nothing more */
 
-/* After a stall (preemption), catch up with at most this many frames at once. */
-#define MAX_CATCH_UP 64
+/*
+ * After a stall (preemption, an interrupt storm) frames that fell due are
+ * sent back to back, but no more than this many: a long stall lowers the
+ * average rate rather than causing a huge burst.
+ */
+#define MAX_CATCH_UP 1024
 
 /* IPv4 header checksum over the 20-byte header (no options in the template). */
 static __always_inline __u16 ip_checksum(const __u16 *w)
@@ -69,7 +75,7 @@ static __always_inline __u16 ip_checksum(const __u16 *w)
 	return ~sum;
 }
 
-/* Whether to send a frame now: limit, stop flag and rate. */
+/* Whether to send a frame now: stop flag, limit and rate. */
 static __always_inline int may_send(void)
 {
 	__u64 now, slack;

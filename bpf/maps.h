@@ -105,6 +105,26 @@ struct {
 	__array(values, struct ip6_prefix_inner);
 } ip6_prefix SEC(".maps");
 
+/*
+ * DNS guard names: the outer map holds one inner hash map per generation
+ * (index = gen); key: hash of a domain (dnshash.h), value: the lists that
+ * block or allow it and its subdomains. Pinned live as dns_names.
+ */
+struct dns_names_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct utm_dns_key);
+	__type(value, struct utm_dns_entry);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct dns_names_inner);
+} dns_names SEC(".maps");
+
 /* list_info: list id -> name, source file, entries, direction, severity. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -175,6 +195,8 @@ struct utm_btf_anchor {
 	struct utm_lpm6_key lpm6;
 	struct utm_ip_entry entry;
 	struct utm_block_event event;
+	struct utm_dns_key dns_key;
+	struct utm_dns_entry dns_entry;
 } utm_btf_anchor SEC(".utm_btf") __attribute__((used));
 
 #endif /* UTM_MAPS_H */

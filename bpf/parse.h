@@ -42,6 +42,9 @@ struct pkt {
 	__u8 arp_request_tpa[4]; /* target address of an ARP request, else 0 */
 	__u8 nd_target[16];	 /* target of a neighbour solicitation, else 0 */
 	__u8 is_ns;		 /* 1: ICMPv6 neighbour solicitation */
+	__u8 l3_extra;		 /* 1: IPv4 options or IPv6 extension headers */
+	__u16 l3_off;		 /* offset of the IP header in the frame */
+	__u16 l4_off;		 /* offset of the transport header, 0 if none */
 	__u8 saddr[16];
 	__u8 daddr[16];
 };
@@ -51,13 +54,14 @@ enum parse_result {
 	PARSE_MALFORMED = -1, /* headers announce more than the frame holds */
 };
 
-static __always_inline int parse_l4(void *l4, void *end, struct pkt *p)
+static __always_inline int parse_l4(void *data, void *l4, void *end, struct pkt *p)
 {
 	__u8 *b = l4;
 
 	/* Extension headers may announce more than the frame holds. */
 	if (l4 > end)
 		return PARSE_MALFORMED;
+	p->l4_off = l4 - data;
 	switch (p->proto) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
@@ -83,7 +87,7 @@ static __always_inline int parse_l4(void *l4, void *end, struct pkt *p)
 	return PARSE_OK;
 }
 
-static __always_inline int parse_ipv4(void *l3, void *end, struct pkt *p)
+static __always_inline int parse_ipv4(void *data, void *l3, void *end, struct pkt *p)
 {
 	struct iphdr *ip = l3;
 	__u32 hlen;
@@ -99,13 +103,14 @@ static __always_inline int parse_ipv4(void *l3, void *end, struct pkt *p)
 	hlen = (ip->ihl & 0xf) * 4;
 	if (l3 + hlen > end)
 		return PARSE_MALFORMED;
+	p->l3_extra = hlen > sizeof(*ip) || (ip->frag_off & bpf_htons(IP_MF));
 	/* Later fragments carry no transport header: addresses are enough. */
 	if (ip->frag_off & bpf_htons(IP_OFFSET))
 		return PARSE_OK;
-	return parse_l4(l3 + hlen, end, p);
+	return parse_l4(data, l3 + hlen, end, p);
 }
 
-static __always_inline int parse_ipv6(void *l3, void *end, struct pkt *p)
+static __always_inline int parse_ipv6(void *data, void *l3, void *end, struct pkt *p)
 {
 	struct ipv6hdr *ip6 = l3;
 	void *cur = ip6 + 1;
@@ -130,6 +135,7 @@ static __always_inline int parse_ipv6(void *l3, void *end, struct pkt *p)
 			break;
 		if ((void *)(ext + 8) > end)
 			return PARSE_MALFORMED;
+		p->l3_extra = 1;
 		if (next == UTM_IPPROTO_FRAGMENT) {
 			/* A later fragment has no transport header. */
 			if ((((__u16)ext[2] << 8 | ext[3]) & 0xFFF8) != 0) {
@@ -145,7 +151,7 @@ static __always_inline int parse_ipv6(void *l3, void *end, struct pkt *p)
 		next = ext[0];
 	}
 	p->proto = next;
-	return parse_l4(cur, end, p);
+	return parse_l4(data, cur, end, p);
 }
 
 static __always_inline int parse_arp(void *l3, void *end, struct pkt *p)
@@ -185,15 +191,16 @@ static __always_inline int parse_frame(void *data, void *end, struct pkt *p)
 		cur = vh + 1;
 	}
 	p->eth_proto = proto;
+	p->l3_off = cur - data;
 	/* More tags than we unwrap: the addresses inside are unknown. */
 	if (proto == ETH_P_8021Q || proto == ETH_P_8021AD)
 		return PARSE_MALFORMED;
 
 	switch (proto) {
 	case ETH_P_IP:
-		return parse_ipv4(cur, end, p);
+		return parse_ipv4(data, cur, end, p);
 	case ETH_P_IPV6:
-		return parse_ipv6(cur, end, p);
+		return parse_ipv6(data, cur, end, p);
 	case ETH_P_ARP:
 		return parse_arp(cur, end, p);
 	}

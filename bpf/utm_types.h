@@ -81,6 +81,46 @@ struct utm_config {
 	__u32 ev_burst_per_src;	  /* burst allowance per source */
 	__u32 ev_rate_global;	  /* block events per second per CPU */
 	__u32 ev_burst_global;	  /* burst allowance per CPU */
+	__u32 dns_mode;		  /* enum utm_dns_mode: how blocked names are answered */
+	__u32 dns_ttl;		  /* TTL of those answers, seconds */
+	__u64 dns_seed;		  /* secret seed of the name hash (dnshash.h) */
+	__u8 dns_sink4[4];	  /* UTM_DNS_SINKHOLE: the A answer */
+	__u8 dns_sink6[16];	  /* UTM_DNS_SINKHOLE: the AAAA answer (:: = none) */
+	__u32 dns_enabled;	  /* 1: domain lists are loaded */
+};
+
+/* How the DNS guard answers a query for a blocked name. */
+enum utm_dns_mode {
+	UTM_DNS_NULL = 0,     /* A 0.0.0.0, AAAA ::, other types no data (Pi-hole's default) */
+	UTM_DNS_NXDOMAIN = 1, /* the name does not exist */
+	UTM_DNS_NODATA = 2,   /* the name exists but has no records of that type */
+	UTM_DNS_SINKHOLE = 3, /* A/AAAA of the UTM's block page */
+};
+
+/* Kind of a ring-buffer event. */
+enum utm_event_kind {
+	UTM_EV_IP = 0,	/* an IP list dropped a frame */
+	UTM_EV_DNS = 1, /* the DNS guard answered a query for a blocked name */
+};
+
+/*
+ * Key of the dns_names inner maps: dnshash_finish() of the seeded backwards
+ * hash of a domain in wire form (see dnshash.h).
+ */
+struct utm_dns_key {
+	__u64 hash;
+};
+
+/*
+ * Value of the dns_names inner maps: which list blocks or allows this name
+ * itself, and which its subdomains (0 = none). `evil.example` in a plain
+ * list sets both; an RPZ `*.evil.example` sets only the subdomain field.
+ */
+struct utm_dns_entry {
+	__u16 block_name; /* list blocking exactly this name */
+	__u16 block_sub;  /* list blocking every name below it */
+	__u16 allow_name; /* list allowing exactly this name */
+	__u16 allow_sub;  /* list allowing every name below it */
 };
 
 /* Key of ip4_exact inner maps: one IPv4 address. */
@@ -134,6 +174,8 @@ struct utm_port_stats {
 	struct utm_count allowlisted;	    /* blocklisted but an allow entry won */
 	struct utm_count malformed;	    /* could not be parsed (forwarded or dropped) */
 	struct utm_count no_peer;	    /* peer port missing: given to the stack */
+	struct utm_count dns_blocked;	    /* DNS queries answered by the guard */
+	struct utm_count dns_allowlisted;   /* DNS queries for blocked names let through */
 };
 
 /*
@@ -179,9 +221,12 @@ struct utm_src_key {
 	__u8 addr[16];
 };
 
+#define UTM_QNAME_MAX 256
+
 /* Record written to the events ring buffer for each block. */
 struct utm_block_event {
 	__u64 ts_ns;	  /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u32 kind;	  /* enum utm_event_kind */
 	__u32 ifindex;	  /* port the frame arrived on */
 	__u16 list_id;	  /* list that blocked it */
 	__u8 dir;	  /* UTM_DIR_INBOUND or UTM_DIR_OUTBOUND */
@@ -197,6 +242,12 @@ struct utm_block_event {
 	__u8 wan_mac[6];  /* WAN-side MAC (usually the router) */
 	__u8 saddr[16];	  /* IPv4 in the first 4 bytes */
 	__u8 daddr[16];
+	/* UTM_EV_DNS only: */
+	__u16 qtype;	  /* query type (1 A, 28 AAAA, ...) */
+	__u16 qname_len;  /* bytes of qname used, without the root label */
+	__u16 match_off;  /* qname + match_off is the list entry that matched */
+	__u16 dns_mode;	  /* enum utm_dns_mode used for the answer */
+	__u8 qname[UTM_QNAME_MAX]; /* the queried name in wire form, as sent */
 };
 
 #endif /* UTM_TYPES_H */

@@ -29,6 +29,8 @@ void utm_cfg_defaults(struct utm_cfg *cfg)
 	cfg->ev_burst_per_src = 10;
 	cfg->ev_rate_global = 1000;
 	cfg->ev_burst_global = 2000;
+	cfg->dns_mode = UTM_DNS_NULL;
+	cfg->dns_ttl = 2; /* short, as Pi-hole: an unblocked name works again soon */
 }
 
 int utm_cfg_valid_list_name(const char *name)

@@ -24,13 +24,23 @@ enum utm_xdp_mode {
 	UTM_XDP_GENERIC,
 };
 
-/* One IP list: where its entries come from and how they apply. */
+/* What a list holds. */
+enum utm_list_kind {
+	UTM_LIST_KIND_IP = 0,	   /* addresses and prefixes: the IP lists */
+	UTM_LIST_KIND_DOMAINS = 1, /* domain names: the DNS guard */
+	UTM_LIST_KIND_URLS = 2,	   /* URLs: their host names go to the DNS guard */
+};
+
+/* One list: where its entries come from and how they apply. */
 struct utm_list_cfg {
 	char name[48];	     /* unique, [A-Za-z0-9_.-] */
 	char path[PATH_MAX]; /* absolute, or made absolute relative to the config file */
 	int allow;	     /* 1: allowlist, 0: blocklist */
-	int dir;	     /* enum utm_dir from bpf/utm_types.h */
+	int dir;	     /* enum utm_dir from bpf/utm_types.h (IP lists) */
 	int severity;	     /* 1..3, default 2 */
+	int kind;	     /* enum utm_list_kind */
+	int refuse_invalid;  /* domain lists: 1 refuses the list on a bad line,
+			      * 0 (default) skips bad lines; IP lists always refuse */
 };
 
 struct utm_cfg {
@@ -43,6 +53,9 @@ struct utm_cfg {
 	int drop_malformed;
 	unsigned int ev_rate_per_src, ev_burst_per_src;
 	unsigned int ev_rate_global, ev_burst_global;
+	int dns_mode;		  /* enum utm_dns_mode */
+	unsigned int dns_ttl;	  /* TTL of answers for blocked names */
+	unsigned char dns_sink4[4], dns_sink6[16]; /* sinkhole mode answers */
 	struct utm_list_cfg *lists;
 	size_t nlists;
 };

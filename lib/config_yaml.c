@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include <linux/types.h>
@@ -317,6 +318,43 @@ static const struct choice directions[] = {
 	{NULL, 0},
 };
 
+static const struct choice list_kinds[] = {
+	{"ip", UTM_LIST_KIND_IP},
+	{"domains", UTM_LIST_KIND_DOMAINS},
+	{"urls", UTM_LIST_KIND_URLS},
+	{NULL, 0},
+};
+
+static const struct choice invalid_policies[] = {
+	{"skip", 0},
+	{"refuse", 1},
+	{NULL, 0},
+};
+
+static const struct choice dns_modes[] = {
+	{"null", UTM_DNS_NULL},
+	{"nxdomain", UTM_DNS_NXDOMAIN},
+	{"nodata", UTM_DNS_NODATA},
+	{"sinkhole", UTM_DNS_SINKHOLE},
+	{NULL, 0},
+};
+
+/* arg: (void *)4 or (void *)6, the address family expected. */
+static int set_addr(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		    const void *arg)
+{
+	const char *v = text(w, what, n, "an address");
+	int v6 = arg == (const void *)6;
+	char q[40];
+
+	if (!v)
+		return -1;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, v, dst) != 1)
+		return fail(w, n, "%s: '%s' is not an IPv%d address", what,
+			    excerpt(v, q, sizeof(q)), v6 ? 6 : 4);
+	return 0;
+}
+
 #define CFG(m)	offsetof(struct utm_cfg, m)
 #define LIST(m) offsetof(struct utm_list_cfg, m)
 
@@ -338,11 +376,21 @@ static const struct field list_fields[] = {
 	{"action", set_choice, LIST(allow), actions},
 	{"direction", set_choice, LIST(dir), directions},
 	{"severity", set_severity, LIST(severity), NULL},
+	{"kind", set_choice, LIST(kind), list_kinds},
+	{"invalid", set_choice, LIST(refuse_invalid), invalid_policies},
+};
+
+static const struct field dns_fields[] = {
+	{"mode", set_choice, CFG(dns_mode), dns_modes},
+	{"ttl", set_uint, CFG(dns_ttl), NULL},
+	{"sinkhole-ipv4", set_addr, CFG(dns_sink4), (const void *)4},
+	{"sinkhole-ipv6", set_addr, CFG(dns_sink6), (const void *)6},
 };
 
 static const struct section ports = {port_fields, ARRAY_SIZE(port_fields)};
 static const struct section events = {event_fields, ARRAY_SIZE(event_fields)};
 static const struct section list = {list_fields, ARRAY_SIZE(list_fields)};
+static const struct section dns = {dns_fields, ARRAY_SIZE(dns_fields)};
 
 static int set_list(struct walk *w, const yaml_node_t *n)
 {
@@ -384,6 +432,7 @@ static const struct field top_fields[] = {
 	{"event-log", set_path, CFG(event_log), NULL},
 	{"malformed", set_choice, CFG(drop_malformed), malformed_modes},
 	{"events", set_section, 0, &events},
+	{"dns", set_section, 0, &dns},
 	{"lists", set_lists, 0, NULL},
 };
 

@@ -170,7 +170,9 @@ static int add_time_flow(json_t *o, const struct eve_block_ctx *c)
 	if (c->in_iface)
 		rc |= json_object_set_new(o, "in_iface", bounded_string(c->in_iface, 64));
 	rc |= json_object_set_new(o, "event_type",
-				  json_string(ev->action == UTM_ACT_DROP ? "drop" : "alert"));
+				  json_string(ev->kind == UTM_EV_DNS	   ? "dns"
+					      : ev->action == UTM_ACT_DROP ? "drop"
+									   : "alert"));
 	if (ev->vlan)
 		rc |= json_object_set_new(o, "vlan", json_pack("[i]", ev->vlan));
 	return rc;
@@ -196,6 +198,84 @@ static int add_endpoints(json_t *o, const struct utm_block_event *ev)
 	return rc;
 }
 
+/*
+ * A name in wire form as text: labels joined by dots, bytes outside the
+ * printable ASCII range (and dots inside labels) as \DDD, as dig prints them.
+ */
+size_t eve_dns_name(const __u8 *wire, size_t len, char *out, size_t outlen)
+{
+	size_t i = 0, n = 0;
+
+	if (outlen < 2)
+		return 0;
+	while (i < len && wire[i] && n + 1 < outlen) {
+		size_t l = wire[i++], end = i + l;
+
+		if (n)
+			out[n++] = '.';
+		for (; i < end && i < len && n + 5 < outlen; i++) {
+			__u8 c = wire[i];
+
+			if (c > 0x20 && c < 0x7f && c != '.' && c != '\\')
+				out[n++] = c;
+			else
+				n += snprintf(out + n, outlen - n, "\\%03u", c);
+		}
+		if (i < end)
+			break; /* out of room: cut at a whole byte */
+	}
+	if (!n)
+		out[n++] = '.';
+	out[n] = '\0';
+	return n;
+}
+
+static const char *dns_type_name(unsigned int t, char *buf, size_t len)
+{
+	switch (t) {
+	case 1:
+		return "A";
+	case 2:
+		return "NS";
+	case 5:
+		return "CNAME";
+	case 6:
+		return "SOA";
+	case 12:
+		return "PTR";
+	case 15:
+		return "MX";
+	case 16:
+		return "TXT";
+	case 28:
+		return "AAAA";
+	case 33:
+		return "SRV";
+	case 64:
+		return "SVCB";
+	case 65:
+		return "HTTPS";
+	case 255:
+		return "ANY";
+	}
+	snprintf(buf, len, "TYPE%u", t);
+	return buf;
+}
+
+static const char *const dns_mode_names[] = { "null", "nxdomain", "nodata", "sinkhole" };
+
+/* Suricata's dns object (version 2, an answer) for a query the guard answered. */
+static json_t *dns_object(const struct utm_block_event *ev)
+{
+	char name[4 * UTM_QNAME_MAX + 2], tbuf[16];
+	size_t len = ev->qname_len < UTM_QNAME_MAX ? ev->qname_len : UTM_QNAME_MAX;
+
+	eve_dns_name(ev->qname, len, name, sizeof(name));
+	return json_pack("{s:i, s:s, s:s, s:s, s:s}", "version", 2, "type", "answer", "rrname",
+			 name, "rrtype", dns_type_name(ev->qtype, tbuf, sizeof(tbuf)), "rcode",
+			 ev->dns_mode == UTM_DNS_NXDOMAIN ? "NXDOMAIN" : "NOERROR");
+}
+
 /* Frames go LAN to WAN outbound, WAN to LAN inbound. */
 static int add_ether_verdict(json_t *o, const struct utm_block_event *ev)
 {
@@ -206,6 +286,8 @@ static int add_ether_verdict(json_t *o, const struct utm_block_event *ev)
 					  mac_string(in ? ev->wan_mac : ev->lan_mac), "dest_mac",
 					  mac_string(in ? ev->lan_mac : ev->wan_mac))))
 		return -1;
+	if (ev->kind == UTM_EV_DNS)
+		return set_opt(o, "dns", dns_object(ev)) || !json_object_get(o, "dns");
 	if (ev->action == UTM_ACT_DROP)
 		return json_object_set_new(o, "drop",
 					   json_pack("{s:I, s:s}", "len", (json_int_t)ev->pkt_len,
@@ -254,6 +336,20 @@ static int add_list(json_t *u, const struct utm_block_event *ev, const struct ut
 	return rc;
 }
 
+/* For the guard: what it answered, and which entry (name or parent) matched. */
+static int add_dns_entry(json_t *u, const struct utm_block_event *ev)
+{
+	char entry[4 * UTM_QNAME_MAX + 2];
+	size_t off = ev->match_off < UTM_QNAME_MAX ? ev->match_off : 0;
+	size_t len = ev->qname_len < UTM_QNAME_MAX ? ev->qname_len : UTM_QNAME_MAX;
+	const char *mode = ev->dns_mode < 4 ? dns_mode_names[ev->dns_mode] : "unknown";
+
+	eve_dns_name(ev->qname + off, len > off ? len - off : 0, entry, sizeof(entry));
+	return json_object_set_new(u, "action", json_string("dns_answer")) ||
+	       json_object_set_new(u, "dns_mode", json_string(mode)) ||
+	       json_object_set_new(u, "entry", json_string(entry));
+}
+
 /* The UTM's own fields: which function acted, how bad, on which device. */
 static int add_utm(json_t *o, const struct eve_block_ctx *c)
 {
@@ -266,7 +362,9 @@ static int add_utm(json_t *o, const struct eve_block_ctx *c)
 		return -1;
 	if (sev > 3)
 		sev = 3;
-	if (ev->dir == UTM_DIR_INBOUND || ev->dir == UTM_DIR_OUTBOUND)
+	if (ev->kind == UTM_EV_DNS)
+		rc |= json_object_set_new(u, "function", json_string("site_blocking"));
+	else if (ev->dir == UTM_DIR_INBOUND || ev->dir == UTM_DIR_OUTBOUND)
 		rc |= json_object_set_new(
 			u, "function",
 			json_string(ev->dir == UTM_DIR_INBOUND ? "ips_inbound" : "ips_outbound"));
@@ -274,8 +372,11 @@ static int add_utm(json_t *o, const struct eve_block_ctx *c)
 	/* The last sev of three 3-byte UTF-8 stars. */
 	rc |= json_object_set_new(u, "stars", json_string(&"★★★"[(3 - sev) * 3]));
 	rc |= json_object_set_new(u, "direction", json_string(dir_name(ev->dir)));
-	rc |= json_object_set_new(u, "action",
-				  json_string(ev->action == UTM_ACT_DROP ? "drop" : "forward"));
+	if (ev->kind == UTM_EV_DNS)
+		rc |= add_dns_entry(u, ev);
+	else
+		rc |= json_object_set_new(
+			u, "action", json_string(ev->action == UTM_ACT_DROP ? "drop" : "forward"));
 	rc |= add_list(u, ev, c->list);
 	rc |= json_object_set_new(u, "device", device(ev));
 	rc |= json_object_set_new(u, "suppressed", json_integer(ev->suppressed));

@@ -33,6 +33,9 @@ int eve_format_timestamp(struct timespec ts, char *buf, size_t len);
  */
 int eve_format_block(const struct eve_block_ctx *c, char *buf, size_t len);
 
+/* A DNS name in wire form (len bytes, no root) as text; returns its length. */
+size_t eve_dns_name(const __u8 *wire, size_t len, char *out, size_t outlen);
+
 /* Suricata's "proto" names: "TCP", "UDP", "ICMP", "IPv6-ICMP", else the number. */
 const char *eve_proto_name(unsigned int proto, char *buf, size_t len);
 

@@ -15,7 +15,7 @@
 const char *const utm_map_names[] = {
 	"port_cfg",    "settings",     "ip4_exact",	"ip6_exact",
 	"ip4_prefix", "ip6_prefix",  "list_info",    "list_hits",	"port_stats",
-	"event_stats", "ev_src_limit", "ev_global_limit", "events", NULL,
+	"event_stats", "ev_src_limit", "ev_global_limit", "events", "dns_names", NULL,
 };
 
 const char *utm_outer_name(enum ipkey_kind k)
@@ -69,10 +69,10 @@ static int open_pin(const char *root, const char *name, char *err, size_t errlen
 
 int utm_maps_open(const char *root, struct utm_maps *m, char *err, size_t errlen)
 {
-	int *fds[] = { &m->settings,  &m->port_cfg,   &m->list_info,
-		       &m->list_hits, &m->port_stats, &m->event_stats };
-	const char *names[] = { "settings",  "port_cfg",   "list_info",
-				"list_hits", "port_stats", "event_stats" };
+	int *fds[] = { &m->settings,  &m->port_cfg,   &m->list_info, &m->list_hits,
+		       &m->port_stats, &m->event_stats, &m->dns_names };
+	const char *names[] = { "settings",   "port_cfg",    "list_info", "list_hits",
+				"port_stats", "event_stats", "dns_names" };
 	size_t i;
 
 	memset(m, -1, sizeof(*m));

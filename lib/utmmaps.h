@@ -22,6 +22,7 @@
 /* File descriptors of the pinned maps; -1 when not open. */
 struct utm_maps {
 	int settings, port_cfg, list_info, list_hits, port_stats, event_stats;
+	int dns_names; /* outer map of the DNS guard, indexed by generation */
 	int outer[UTM_KIND_END]; /* ip4_exact, ip4_prefix, ip6_exact, ip6_prefix by ipkey_kind */
 };
 
@@ -30,6 +31,9 @@ extern const char *const utm_map_names[];
 
 /* Name of the outer map for kind k ("ip4_exact", ...). */
 const char *utm_outer_name(enum ipkey_kind k);
+
+/* Name under which the DNS guard's live inner map is pinned. */
+#define UTM_DNS_LIVE_NAME "domains"
 
 /* Name under which the live inner map of kind k is pinned ("ip4_block_net", ...). */
 const char *utm_live_name(enum ipkey_kind k, int allow);

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,6 +86,14 @@ static int find_btf_types(struct loader *L)
 	if (id < 0)
 		return -1;
 	L->value_type = id;
+	id = btf__find_by_name_kind(btf, "utm_dns_key", BTF_KIND_STRUCT);
+	if (id < 0)
+		return -1;
+	L->dns_key_type = id;
+	id = btf__find_by_name_kind(btf, "utm_dns_entry", BTF_KIND_STRUCT);
+	if (id < 0)
+		return -1;
+	L->dns_value_type = id;
 	return 0;
 }
 
@@ -149,9 +158,15 @@ int loader_write_settings(struct loader *L, int gen)
 		.ev_burst_per_src = L->cfg.ev_burst_per_src,
 		.ev_rate_global = L->cfg.ev_rate_global,
 		.ev_burst_global = L->cfg.ev_burst_global,
+		.dns_mode = L->cfg.dns_mode,
+		.dns_ttl = L->cfg.dns_ttl,
+		.dns_seed = L->dns_seed,
+		.dns_enabled = L->dns_enabled,
 	};
 	__u32 zero = 0;
 
+	memcpy(c.dns_sink4, L->cfg.dns_sink4, sizeof(c.dns_sink4));
+	memcpy(c.dns_sink6, L->cfg.dns_sink6, sizeof(c.dns_sink6));
 	if (bpf_map_update_elem(L->maps.settings, &zero, &c, BPF_ANY)) {
 		log_err("writing settings: %s", strerror(errno));
 		return -1;
@@ -254,7 +269,11 @@ static int resolve_ports(struct loader *L)
 	return 0;
 }
 
-/* Keep the live generation when adopting; initialise settings otherwise. */
+/*
+ * Keep the live generation and the name hash seed when adopting (the live
+ * DNS map was hashed with it); initialise them otherwise. The DNS guard
+ * stays as it was until the first reload has built its maps.
+ */
 static int init_settings(struct loader *L)
 {
 	struct utm_config c;
@@ -262,6 +281,11 @@ static int init_settings(struct loader *L)
 
 	if (bpf_map_lookup_elem(L->maps.settings, &zero, &c))
 		return -1;
+	L->dns_seed = c.dns_seed;
+	L->dns_enabled = c.dns_enabled;
+	while (!L->dns_seed)
+		if (getrandom(&L->dns_seed, sizeof(L->dns_seed), 0) != sizeof(L->dns_seed))
+			return -1;
 	return loader_write_settings(L, c.gen & 1);
 }
 
@@ -358,6 +382,8 @@ int loader_detach(const struct utm_cfg *cfg)
 		for (i = 0; i < 2; i++)
 			if (!utm_pin_path(path, sizeof(path), cfg->pin_root, utm_live_name(k, i)))
 				unlink(path);
+	if (!utm_pin_path(path, sizeof(path), cfg->pin_root, UTM_DNS_LIVE_NAME))
+		unlink(path);
 	if (rmdir(cfg->pin_root) && errno != ENOENT) {
 		log_err("removing %s: %s", cfg->pin_root, strerror(errno));
 		return -1;

@@ -21,6 +21,9 @@ struct loader {
 	const char *mode_name;	   /* "native" or "generic" */
 	int btf_fd;		   /* the program's BTF, for new inner maps */
 	__u32 key_type[UTM_KIND_END], value_type;
+	__u32 dns_key_type, dns_value_type;
+	__u64 dns_seed;	 /* the name hash seed, kept across restarts in settings */
+	int dns_enabled; /* any domain list configured */
 	FILE *event_log;
 	unsigned long long reloads, reload_failures;
 };

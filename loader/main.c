@@ -31,6 +31,9 @@ static void usage(FILE *out)
 		"  --config FILE        YAML configuration (ports, lists, events; see README)\n"
 		"  --block FILE         a blocklist applied in both directions (repeatable)\n"
 		"  --allow FILE         an allowlist; allow entries win (repeatable)\n"
+		"  --block-domains FILE a domain blocklist for the DNS guard (repeatable)\n"
+		"  --allow-domains FILE a domain allowlist; allow entries win (repeatable)\n"
+		"  --dns-mode MODE      answer for blocked names: null | nxdomain | nodata [null]\n"
 		"  --pin-root DIR       where maps and links are pinned [%s]\n"
 		"  --state-dir DIR      runtime lists, last good copies, pid file [%s]\n"
 		"  --event-log FILE     EVE JSON events, '-' for stdout [-]\n"
@@ -40,10 +43,12 @@ static void usage(FILE *out)
 		UTM_DEFAULT_PIN_ROOT, UTM_DEFAULT_STATE_DIR);
 }
 
-/* A list from --block/--allow: named after its file, made unique. */
-static int add_flag_list(struct utm_cfg *cfg, const char *path, int allow)
+/* A list from --block/--allow/--*-domains: named after its file, made unique. */
+static int add_flag_list(struct utm_cfg *cfg, const char *path, int allow, int kind)
 {
-	struct utm_list_cfg l = { .allow = allow, .dir = UTM_DIR_BOTH, .severity = 2 };
+	struct utm_list_cfg l = {
+		.allow = allow, .dir = UTM_DIR_BOTH, .severity = 2, .kind = kind
+	};
 	char base[PATH_MAX], *dot;
 	int n;
 
@@ -72,7 +77,8 @@ struct opts {
 };
 
 enum { OPT_LAN = 256, OPT_WAN, OPT_CONFIG, OPT_BLOCK, OPT_ALLOW, OPT_PIN, OPT_STATE,
-       OPT_LOG, OPT_MODE, OPT_ONCE, OPT_DETACH, OPT_HELP };
+       OPT_LOG, OPT_MODE, OPT_ONCE, OPT_DETACH, OPT_HELP, OPT_BLOCK_DOM, OPT_ALLOW_DOM,
+       OPT_DNS_MODE };
 
 static const struct option longopts[] = {
 	{ "lan", required_argument, NULL, OPT_LAN },
@@ -80,6 +86,9 @@ static const struct option longopts[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "block", required_argument, NULL, OPT_BLOCK },
 	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "block-domains", required_argument, NULL, OPT_BLOCK_DOM },
+	{ "allow-domains", required_argument, NULL, OPT_ALLOW_DOM },
+	{ "dns-mode", required_argument, NULL, OPT_DNS_MODE },
 	{ "pin-root", required_argument, NULL, OPT_PIN },
 	{ "state-dir", required_argument, NULL, OPT_STATE },
 	{ "event-log", required_argument, NULL, OPT_LOG },
@@ -101,6 +110,20 @@ static int set_mode(struct utm_cfg *cfg, const char *m)
 	else
 		return -1;
 	return 0;
+}
+
+static int set_dns_mode(struct utm_cfg *cfg, const char *m)
+{
+	static const char *const names[] = { "null", "nxdomain", "nodata" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(m, names[i])) {
+			cfg->dns_mode = i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* The config file is read first so that flags override it. */
@@ -141,8 +164,20 @@ static int parse_args(struct loader *L, struct opts *o, int argc, char **argv)
 		case OPT_CONFIG: break;
 		case OPT_BLOCK:
 		case OPT_ALLOW:
-			if (add_flag_list(&L->cfg, optarg, c == OPT_ALLOW))
+			if (add_flag_list(&L->cfg, optarg, c == OPT_ALLOW, UTM_LIST_KIND_IP))
 				return -1;
+			break;
+		case OPT_BLOCK_DOM:
+		case OPT_ALLOW_DOM:
+			if (add_flag_list(&L->cfg, optarg, c == OPT_ALLOW_DOM,
+					  UTM_LIST_KIND_DOMAINS))
+				return -1;
+			break;
+		case OPT_DNS_MODE:
+			if (set_dns_mode(&L->cfg, optarg)) {
+				fprintf(stderr, "utm-load: --dns-mode: null, nxdomain or nodata\n");
+				return -1;
+			}
 			break;
 		case OPT_PIN: COPY_ARG(L->cfg.pin_root); break;
 		case OPT_STATE: COPY_ARG(L->cfg.state_dir); break;
@@ -213,6 +248,10 @@ static void reread_config(struct loader *L)
 	L->cfg.ev_burst_per_src = fresh.ev_burst_per_src;
 	L->cfg.ev_rate_global = fresh.ev_rate_global;
 	L->cfg.ev_burst_global = fresh.ev_burst_global;
+	L->cfg.dns_mode = fresh.dns_mode;
+	L->cfg.dns_ttl = fresh.dns_ttl;
+	memcpy(L->cfg.dns_sink4, fresh.dns_sink4, sizeof(fresh.dns_sink4));
+	memcpy(L->cfg.dns_sink6, fresh.dns_sink6, sizeof(fresh.dns_sink6));
 	utm_cfg_free(&fresh);
 }
 

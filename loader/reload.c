@@ -20,6 +20,8 @@
 
 #include <bpf/bpf.h>
 
+#include "domains.h"
+#include "lib/domtable.h"
 #include "lib/iptable.h"
 #include "loader.h"
 
@@ -32,6 +34,15 @@ struct list_src {
 	int allow, dir, severity;
 	__u32 id;
 	size_t entries;
+	int kind;	    /* enum utm_list_kind */
+	int refuse_invalid; /* domain lists: refuse the list on a bad line */
+};
+
+/* Everything one generation is built from. */
+struct gen_tables {
+	struct iptable *ip[2]; /* by allow */
+	struct domtable *dom;
+	__u64 seed;
 };
 
 struct add_ctx {
@@ -95,17 +106,37 @@ static int count_entry(const struct ip_prefix *p, unsigned int line, void *arg)
 }
 
 /* Validate the whole list first, so a bad list adds nothing to dst. */
-static int parse_into(const char *buf, size_t len, struct list_src *s, struct iptable *dst,
-		      struct iplist_error *err)
+static int parse_ip(const char *buf, size_t len, struct list_src *s, struct iptable *dst,
+		    char *why, size_t whylen)
 {
 	struct add_ctx c = { .t = dst, .id = s->id, .dir = s->dir };
+	struct iplist_error err = { 0 };
 
-	if (iplist_parse(buf, len, count_entry, NULL, err) < 0)
+	if (iplist_parse(buf, len, count_entry, NULL, &err) < 0 ||
+	    iplist_parse(buf, len, add_entry, &c, &err) < 0) {
+		snprintf(why, whylen, "%u: %s (%u bad line%s)", err.line, err.reason,
+			 err.bad_lines, err.bad_lines == 1 ? "" : "s");
 		return -1;
-	if (iplist_parse(buf, len, add_entry, &c, err) < 0)
-		return -1;
+	}
 	s->entries = c.n;
 	return 0;
+}
+
+static int parse_into(const char *buf, size_t len, struct list_src *s, struct gen_tables *g,
+		      char *why, size_t whylen)
+{
+	struct domain_src d = {
+		.name = s->name,
+		.path = s->path,
+		.id = s->id,
+		.allow = s->allow,
+		.urls = s->kind == UTM_LIST_KIND_URLS,
+		.refuse_invalid = s->refuse_invalid,
+	};
+
+	if (s->kind == UTM_LIST_KIND_IP)
+		return parse_ip(buf, len, s, g->ip[s->allow], why, whylen);
+	return domains_parse(buf, len, &d, g->seed, g->dom, &s->entries, why, whylen);
 }
 
 static void last_good_path(const struct loader *L, const struct list_src *s, char *buf,
@@ -115,10 +146,9 @@ static void last_good_path(const struct loader *L, const struct list_src *s, cha
 }
 
 /* Load one list, or its last good copy when the file is bad or missing. */
-static int load_list(struct loader *L, struct list_src *s, struct iptable *dst)
+static int load_list(struct loader *L, struct list_src *s, struct gen_tables *g)
 {
-	struct iplist_error err = { 0 };
-	char good[PATH_MAX], dir[PATH_MAX];
+	char good[PATH_MAX], dir[PATH_MAX], why[256];
 	size_t len = 0;
 	char *buf = read_file(s->path, &len);
 	int rc, read_errno = errno;
@@ -128,7 +158,7 @@ static int load_list(struct loader *L, struct list_src *s, struct iptable *dst)
 	last_good_path(L, s, good, sizeof(good));
 	if (mkdir(dirname(strcpy(dir, good)), 0700) && errno != EEXIST)
 		log_warn("creating %s: %s", dir, strerror(errno));
-	if (buf && parse_into(buf, len, s, dst, &err) == 0) {
+	if (buf && parse_into(buf, len, s, g, why, sizeof(why)) == 0) {
 		if (s->id > UTM_LIST_RUNTIME_ALLOW && write_file_atomic(good, buf, len))
 			log_warn("cannot keep a last good copy of %s in %s: %s", s->name, good,
 				 strerror(errno));
@@ -136,16 +166,14 @@ static int load_list(struct loader *L, struct list_src *s, struct iptable *dst)
 		return 0;
 	}
 	if (buf)
-		log_err("%s:%u: %s (%u bad line%s); list %s refused, keeping its previous "
-			"entries",
-			s->path, err.line, err.reason, err.bad_lines, err.bad_lines == 1 ? "" : "s",
+		log_err("%s:%s; list %s refused, keeping its previous entries", s->path, why,
 			s->name);
 	else
 		log_err("%s: %s; list %s keeps its previous entries", s->path,
 			strerror(read_errno), s->name);
 	free(buf);
 	buf = read_file(good, &len);
-	rc = buf ? parse_into(buf, len, s, dst, &err) : -1;
+	rc = buf ? parse_into(buf, len, s, g, why, sizeof(why)) : -1;
 	free(buf);
 	if (rc)
 		log_err("list %s has no usable previous copy; it is empty until fixed", s->name);
@@ -219,59 +247,80 @@ static void free_stale_ids(struct loader *L, const struct list_src *src, size_t 
 	}
 }
 
-static int fill_map(int fd, enum ipkey_kind k, void *keys, struct utm_ip_entry *vals, __u32 n)
+/* A new map of type holding n entries, with the program's BTF types. */
+static int create_filled(struct loader *L, enum bpf_map_type type, const char *name,
+			 __u32 key_type, __u32 value_type, size_t ksz, size_t vsz, size_t n,
+			 void *keys, void *vals)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, o);
-	size_t ksz = ipkey_size(k);
+	LIBBPF_OPTS(bpf_map_create_opts, o, .btf_fd = L->btf_fd, .btf_key_type_id = key_type,
+		    .btf_value_type_id = value_type, .map_flags = BPF_F_NO_PREALLOC);
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
 	__u32 done = n, i;
+	int fd;
 
-	if (n == 0 || bpf_map_update_batch(fd, keys, vals, &done, &o) == 0)
-		return 0;
+	fd = bpf_map_create(type, name, ksz, vsz, n + RUNTIME_HEADROOM, &o);
+	if (fd < 0 || n == 0 || bpf_map_update_batch(fd, keys, vals, &done, &bo) == 0)
+		return fd;
 	/* Maps without batch support (LPM tries): one element at a time. */
-	for (i = 0; i < n; i++)
-		if (bpf_map_update_elem(fd, (char *)keys + i * ksz, &vals[i], BPF_ANY))
-			return -errno;
-	return 0;
+	for (i = 0; i < n; i++) {
+		if (bpf_map_update_elem(fd, (char *)keys + i * ksz, (char *)vals + i * vsz,
+					BPF_ANY)) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+	}
+	return fd;
 }
 
 /* A new inner map of kind k holding the entries of t. */
 static int build_inner(struct loader *L, enum ipkey_kind k, int allow, const struct iptable *t)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, o, .btf_fd = L->btf_fd, .btf_key_type_id = L->key_type[k],
-		    .btf_value_type_id = L->value_type, .map_flags = BPF_F_NO_PREALLOC);
 	size_t n = iptable_count(t, k), ksz = ipkey_size(k);
 	enum bpf_map_type type =
 		k == IPKEY_EXACT4 || k == IPKEY_EXACT6 ? BPF_MAP_TYPE_HASH : BPF_MAP_TYPE_LPM_TRIE;
 	struct utm_ip_entry *vals = malloc((n + 1) * sizeof(*vals));
 	void *keys = malloc((n + 1) * ksz);
-	int fd = -ENOMEM, rc;
+	int fd = -ENOMEM;
 
-	if (!vals || !keys)
-		goto out;
-	iptable_export(t, k, keys, vals);
-	fd = bpf_map_create(type, utm_live_name(k, allow), ksz, sizeof(*vals),
-			    n + RUNTIME_HEADROOM, &o);
-	if (fd < 0)
-		goto out;
-	rc = fill_map(fd, k, keys, vals, n);
-	if (rc) {
-		close(fd);
-		fd = rc;
+	if (vals && keys) {
+		iptable_export(t, k, keys, vals);
+		fd = create_filled(L, type, utm_live_name(k, allow), L->key_type[k],
+				   L->value_type, ksz, sizeof(*vals), n, keys, vals);
 	}
-out:
 	free(vals);
 	free(keys);
 	return fd;
 }
 
-/* Pin the live inner maps under readable names for bpftool. */
-static void repin_live(struct loader *L, enum ipkey_kind k, int allow, int fd)
+/* A new DNS guard map holding the names of t. */
+static int build_dns(struct loader *L, const struct domtable *t)
+{
+	size_t n = domtable_size(t);
+	struct utm_dns_key *keys = malloc((n + 1) * sizeof(*keys));
+	struct utm_dns_entry *vals = malloc((n + 1) * sizeof(*vals));
+	int fd = -ENOMEM;
+
+	if (keys && vals) {
+		domtable_export(t, keys, vals);
+		fd = create_filled(L, BPF_MAP_TYPE_HASH, UTM_DNS_LIVE_NAME, L->dns_key_type,
+				   L->dns_value_type, sizeof(*keys), sizeof(*vals), n, keys,
+				   vals);
+	}
+	free(keys);
+	free(vals);
+	return fd;
+}
+
+/* Pin a live inner map under a readable name for bpftool. */
+static void repin_live(struct loader *L, const char *name, int fd)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 
 	/* bpffs refuses names with dots; rename() replaces the old pin atomically. */
-	utm_pin_path(path, sizeof(path), L->cfg.pin_root, utm_live_name(k, allow));
-	snprintf(tmp, sizeof(tmp), "%s/new_%s", L->cfg.pin_root, utm_live_name(k, allow));
+	utm_pin_path(path, sizeof(path), L->cfg.pin_root, name);
+	snprintf(tmp, sizeof(tmp), "%s/new_%s", L->cfg.pin_root, name);
 	unlink(tmp);
 	if (bpf_obj_pin(fd, tmp) || rename(tmp, path)) {
 		log_warn("pinning %s: %s", path, strerror(errno));
@@ -288,101 +337,161 @@ static void wait_for_readers(void)
 		usleep(50 * 1000);
 }
 
-static int swap_in(struct loader *L, struct iptable *tables[2])
+/* Build the idle generation's maps and put them in the outer maps. */
+static int fill_idle(struct loader *L, const struct gen_tables *g, int ng,
+		     int fds[UTM_KIND_END][2], int *dns_fd)
 {
-	int gen = utm_live_gen(&L->maps), ng, k, a, fds[UTM_KIND_END][2];
-	__u32 slot;
+	__u32 slot = ng;
+	int k, a;
 
-	if (gen < 0)
-		return -1;
-	ng = !gen;
-	memset(fds, -1, sizeof(fds));
 	for (k = UTM_KIND_FIRST; k < UTM_KIND_END; k++) {
 		for (a = 0; a < 2; a++) {
-			fds[k][a] = build_inner(L, k, a, tables[a]);
+			fds[k][a] = build_inner(L, k, a, g->ip[a]);
 			slot = utm_slot(ng, a);
 			if (fds[k][a] < 0 ||
 			    bpf_map_update_elem(L->maps.outer[k], &slot, &fds[k][a], BPF_ANY)) {
 				log_err("building %s: %s", utm_live_name(k, a),
 					strerror(fds[k][a] < 0 ? -fds[k][a] : errno));
-				goto fail;
+				return -1;
 			}
 		}
 	}
-	if (loader_write_settings(L, ng))
-		goto fail;
-	wait_for_readers();
-	for (k = UTM_KIND_FIRST; k < UTM_KIND_END; k++) {
-		for (a = 0; a < 2; a++) {
-			slot = utm_slot(gen, a);
-			bpf_map_delete_elem(L->maps.outer[k], &slot);
-			repin_live(L, k, a, fds[k][a]);
-			close(fds[k][a]);
-		}
+	slot = ng;
+	*dns_fd = build_dns(L, g->dom);
+	if (*dns_fd < 0 || bpf_map_update_elem(L->maps.dns_names, &slot, dns_fd, BPF_ANY)) {
+		log_err("building %s: %s", UTM_DNS_LIVE_NAME,
+			strerror(*dns_fd < 0 ? -*dns_fd : errno));
+		return -1;
 	}
 	return 0;
-fail:
+}
+
+/* Empty generation g's slots; close_fds: and close the maps we built. */
+static void clear_gen(struct loader *L, int g, int fds[UTM_KIND_END][2], int dns_fd)
+{
+	__u32 slot;
+	int k, a;
+
 	for (k = UTM_KIND_FIRST; k < UTM_KIND_END; k++) {
 		for (a = 0; a < 2; a++) {
-			slot = utm_slot(ng, a);
+			slot = utm_slot(g, a);
 			bpf_map_delete_elem(L->maps.outer[k], &slot);
 			if (fds[k][a] >= 0)
 				close(fds[k][a]);
 		}
 	}
-	return -1;
+	slot = g;
+	bpf_map_delete_elem(L->maps.dns_names, &slot);
+	if (dns_fd >= 0)
+		close(dns_fd);
+}
+
+static int swap_in(struct loader *L, const struct gen_tables *g)
+{
+	int gen = utm_live_gen(&L->maps), ng, k, a, fds[UTM_KIND_END][2], dns_fd = -1;
+	int none[UTM_KIND_END][2];
+
+	if (gen < 0)
+		return -1;
+	ng = !gen;
+	memset(fds, -1, sizeof(fds));
+	memset(none, -1, sizeof(none));
+	if (fill_idle(L, g, ng, fds, &dns_fd) || loader_write_settings(L, ng)) {
+		clear_gen(L, ng, fds, dns_fd);
+		return -1;
+	}
+	wait_for_readers();
+	clear_gen(L, gen, none, -1);
+	for (k = UTM_KIND_FIRST; k < UTM_KIND_END; k++)
+		for (a = 0; a < 2; a++)
+			repin_live(L, utm_live_name(k, a), fds[k][a]);
+	repin_live(L, UTM_DNS_LIVE_NAME, dns_fd);
+	/* The outer maps hold them now; our fds are no longer needed. */
+	for (k = UTM_KIND_FIRST; k < UTM_KIND_END; k++)
+		for (a = 0; a < 2; a++)
+			close(fds[k][a]);
+	close(dns_fd);
+	return 0;
 }
 
 static void runtime_sources(struct loader *L, struct list_src rt[2], char paths[2][PATH_MAX])
 {
 	snprintf(paths[0], PATH_MAX, "%s/runtime-block.list", L->cfg.state_dir);
 	snprintf(paths[1], PATH_MAX, "%s/runtime-allow.list", L->cfg.state_dir);
-	rt[0] = (struct list_src){ "runtime-block", paths[0], 0, UTM_DIR_BOTH, 2,
-				   UTM_LIST_RUNTIME_BLOCK, 0 };
-	rt[1] = (struct list_src){ "runtime-allow", paths[1], 1, UTM_DIR_BOTH, 2,
-				   UTM_LIST_RUNTIME_ALLOW, 0 };
+	rt[0] = (struct list_src){ .name = "runtime-block", .path = paths[0], .allow = 0,
+				   .dir = UTM_DIR_BOTH, .severity = 2,
+				   .id = UTM_LIST_RUNTIME_BLOCK };
+	rt[1] = (struct list_src){ .name = "runtime-allow", .path = paths[1], .allow = 1,
+				   .dir = UTM_DIR_BOTH, .severity = 2,
+				   .id = UTM_LIST_RUNTIME_ALLOW };
+}
+
+static void count_kinds(const struct list_src *src, size_t n, int *ip, int *dom)
+{
+	size_t i;
+
+	*ip = *dom = 0;
+	for (i = 2; i < n; i++) {
+		if (src[i].kind == UTM_LIST_KIND_IP)
+			(*ip)++;
+		else
+			(*dom)++;
+	}
 }
 
 int loader_reload(struct loader *L)
 {
 	size_t n = L->cfg.nlists + 2, i;
 	struct list_src *src = calloc(n, sizeof(*src));
-	struct iptable *tables[2] = { iptable_new(), iptable_new() };
+	struct gen_tables g = {
+		.ip = { iptable_new(), iptable_new() },
+		.dom = domtable_new(),
+		.seed = L->dns_seed,
+	};
 	char rt_paths[2][PATH_MAX];
 	struct timespec t0, t1;
-	int rc = -1, bad = 0;
+	int rc = -1, bad = 0, nip, ndom;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!src || !tables[0] || !tables[1])
+	if (!src || !g.ip[0] || !g.ip[1] || !g.dom)
 		goto out;
 	runtime_sources(L, src, rt_paths);
 	for (i = 2; i < n; i++) {
 		const struct utm_list_cfg *c = &L->cfg.lists[i - 2];
 
-		src[i] = (struct list_src){ c->name, c->path, c->allow, c->dir, c->severity, 0, 0 };
+		src[i] = (struct list_src){ .name = c->name,
+					    .path = c->path,
+					    .allow = c->allow,
+					    .dir = c->dir,
+					    .severity = c->severity,
+					    .kind = c->kind,
+					    .refuse_invalid = c->refuse_invalid };
 	}
 	if (assign_ids(L, src + 2, n - 2))
 		goto out;
 	for (i = 0; i < n; i++)
-		if (load_list(L, &src[i], tables[src[i].allow]))
+		if (load_list(L, &src[i], &g))
 			bad++;
 	for (i = 0; i < n; i++)
 		write_list_info(L, &src[i]);
-	rc = swap_in(L, tables);
+	count_kinds(src, n, &nip, &ndom);
+	L->dns_enabled = ndom > 0;
+	rc = swap_in(L, &g);
 	if (rc == 0)
 		free_stale_ids(L, src + 2, n - 2);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == 0)
-		log_info("lists loaded: %zu block and %zu allow entries from %zu lists "
-			 "(%d refused) in %.0f ms",
-			 iptable_size(tables[0]), iptable_size(tables[1]), n - 2, bad,
-			 (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+		log_info("lists loaded: %zu block and %zu allow IP entries, %zu domain names, "
+			 "from %d IP and %d domain lists (%d refused) in %.0f ms",
+			 iptable_size(g.ip[0]), iptable_size(g.ip[1]), domtable_size(g.dom), nip,
+			 ndom, bad, (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	L->reloads++;
 	if (rc || bad)
 		L->reload_failures++;
 out:
-	iptable_free(tables[0]);
-	iptable_free(tables[1]);
+	iptable_free(g.ip[0]);
+	iptable_free(g.ip[1]);
+	domtable_free(g.dom);
 	free(src);
 	return rc ? rc : (bad ? 1 : 0);
 }

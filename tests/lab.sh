@@ -292,6 +292,8 @@ lab__make_host() {
 	ip -n "$ns" link set eth0 up
 	# tc runs under ip netns exec: should it mount a bpffs, that stays in a
 	# private mount namespace.
+	# XDP_TX answers from the box reach the host at once (lab-xdp-pass.bpf.c).
+	ip -n "$ns" link set dev eth0 xdpdrv obj "$LAB_RUN/lab-xdp-pass.o" sec xdp
 	ip netns exec "$ns" sh -ec "
 		tc qdisc add dev eth0 clsact
 		tc filter add dev eth0 ingress bpf da obj '$LAB_RUN/lab-vlan.o' sec tc
@@ -303,6 +305,8 @@ lab__build_vlan_prog() {
 	clang -O2 -g -target bpf -DVID="$LAB_VLAN_ID" \
 		-I"/usr/include/$(uname -m)-linux-gnu" \
 		-c "$LAB_REPO/tests/lab-vlan.bpf.c" -o "$LAB_RUN/lab-vlan.o"
+	clang -O2 -g -target bpf -I"/usr/include/$(uname -m)-linux-gnu" \
+		-c "$LAB_REPO/tests/lab-xdp-pass.bpf.c" -o "$LAB_RUN/lab-xdp-pass.o"
 }
 
 lab__make_links() {

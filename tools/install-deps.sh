@@ -7,6 +7,8 @@ PKGS=(
 	# build
 	build-essential clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
 	pkg-config libyaml-dev libjansson-dev libcmocka-dev libclang-rt-14-dev
+	# domain lists: IDN names to punycode (lib/dnsname.c)
+	libidn2-dev
 	# lab, tests and demo peers
 	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping
 	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux

@@ -41,7 +41,12 @@ static json_t *count_json(const struct utm_count *c)
 /* Field names of struct utm_port_stats, in order. */
 static const char *const stat_names[] = { "rx",	       "forwarded", "to_host",
 					  "dropped_blocklist", "dropped_malformed",
-					  "allowlisted", "malformed", "no_peer" };
+					  "allowlisted", "malformed", "no_peer",
+					  "dns_blocked", "dns_allowlisted" };
+
+_Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) ==
+		       sizeof(struct utm_port_stats) / sizeof(struct utm_count),
+	       "stat_names must name every counter of struct utm_port_stats");
 
 static json_t *port_json(struct ctl *c, __u32 ifindex, const struct utm_port *p)
 {

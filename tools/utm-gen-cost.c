@@ -3,14 +3,16 @@
  * utm-gen cost / progstat: what the UTM's XDP program costs per packet.
  *
  * Both work on the program that is really running: the one behind the pinned
- * link <pin-root>/link_<port>, with the maps utm-load filled. cost runs it
- * with BPF_PROG_TEST_RUN (not live: the verdict is returned, nothing is
- * sent) on one frame repeated N times; the kernel reports the mean time per
- * run. The frame is the same every time, so this is the warm-cache cost.
+ * link <pin-root>/link_<port> (or any pinned XDP link, --link), with the maps
+ * utm-load filled. cost runs it with BPF_PROG_TEST_RUN (not live: the verdict
+ * is returned, nothing is sent) on one frame repeated N times; the kernel
+ * reports the mean time per run. The frame is the same every time, so this
+ * is the warm-cache cost.
  * progstat instead switches on the kernel's run-time statistics for a while
  * and divides run time by runs over whatever traffic passes meanwhile: the
  * cost with real address variety (cold hash buckets, deeper trie walks), plus
- * the statistics' own overhead of two clock reads per run.
+ * the statistics' own overhead of two clock reads per run (measure a trivial
+ * program the same way, e.g. utm-gen's sink, to see how much that is).
  *
  * The context names the port's ifindex, which the kernel resolves in the
  * caller's namespace: run inside the box (nsenter --net).
@@ -120,7 +122,8 @@ static int link_prog_fd(const struct cost_opts *o, __u32 *ifindex)
 		snprintf(path, sizeof(path), "%s/link_%s", o->pin_root, o->port);
 	link_fd = bpf_obj_get(path);
 	if (link_fd < 0) {
-		fprintf(stderr, "utm-gen: %s: %s (is the program attached?)\n", path, strerror(errno));
+		fprintf(stderr, "utm-gen: %s: %s (is the program attached?)\n", path,
+			strerror(errno));
 		return -1;
 	}
 	memset(&info, 0, sizeof(info));

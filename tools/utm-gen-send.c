@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -38,7 +37,8 @@ static void on_signal(int sig)
 static void send_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: utm-gen send --dev IF --dst-mac MAC (--dst IP [--dst-count N] | --dst-file F)\n"
+		"usage: utm-gen send --dev IF --dst-mac MAC\n"
+		"                    (--dst IP [--dst-count N] | --dst-file F)\n"
 		"                    (--duration SEC | --count N) [options]\n"
 		"\n"
 		"  --dev IF           send out of IF (an interface of this network namespace)\n"
@@ -55,14 +55,16 @@ static void send_usage(FILE *out)
 		"  --size BYTES       frame size without FCS, %d..%d [60]\n"
 		"  --duration SEC     send for SEC seconds\n"
 		"  --count N          send N frames\n"
-		"  --rate PPS         frames per second; 0 = as fast as possible [0]\n"
+		"  --rate PPS         frames per second, evenly spaced (the CPU spins); 0 = as\n"
+		"                     fast as possible [0]\n"
 		"  --batch N          frames per kernel flush (test-run batch_size), 1..256 [64]\n"
 		"  --threads N        concurrent test runs, taking turns on the CPU [4]\n"
 		"  --cpu N            send from CPU N [the current one]\n"
 		"  --json             one JSON line: sent, seconds, pps\n"
 		"\n"
-		"Frame i uses source src+(i %% src-count), port sport+(i / src-count %% sport-count)\n"
-		"and destination dst+(i %% dst-count) or line (i %% lines) of --dst-file.\n",
+		"Frame i uses source src + i %% src-count, port sport + i / src-count %%\n"
+		"sport-count, and destination dst + i %% dst-count or line i %% lines of\n"
+		"--dst-file.\n",
 		GEN_MAX_DSTS, GEN_MIN_FRAME, GEN_MAX_FRAME);
 }
 
@@ -100,7 +102,7 @@ static int num_arg(const char *name, unsigned long long min, unsigned long long 
 	if (gen_parse_u64(optarg, min, max, out) == 0)
 		return 0;
 	fprintf(stderr, "utm-gen send: --%s: a number in %llu..%llu\n", name, min, max);
-	return -1;
+	return -2; /* reported */
 }
 
 static int parse_one(struct send_opts *o, int c)
@@ -116,7 +118,7 @@ static int parse_one(struct send_opts *o, int c)
 	case O_SRCN: return num_arg("src-count", 1, 1U << 24, &o->src_count);
 	case O_SPORT:
 		if (num_arg("sport", 0, 65535, &v))
-			return -1;
+			return -2;
 		o->f.sport = v;
 		return 0;
 	case O_SPORTN: return num_arg("sport-count", 1, 65536, &o->sport_count);
@@ -125,12 +127,12 @@ static int parse_one(struct send_opts *o, int c)
 	case O_DSTF: o->dst_file = optarg; return 0;
 	case O_DPORT:
 		if (num_arg("dport", 0, 65535, &v))
-			return -1;
+			return -2;
 		o->f.dport = v;
 		return 0;
 	case O_SIZE:
 		if (num_arg("size", GEN_MIN_FRAME, GEN_MAX_FRAME, &v))
-			return -1;
+			return -2;
 		o->f.size = v;
 		return 0;
 	case O_DUR:
@@ -142,7 +144,7 @@ static int parse_one(struct send_opts *o, int c)
 	case O_THREADS: return num_arg("threads", 1, 64, &o->threads);
 	case O_CPU:
 		if (num_arg("cpu", 0, CPU_SETSIZE - 1, &v))
-			return -1;
+			return -2;
 		o->cpu = v;
 		return 0;
 	case O_JSON: o->json = 1; return 0;
@@ -154,15 +156,16 @@ static int parse_one(struct send_opts *o, int c)
 
 static int parse_send(struct send_opts *o, int argc, char **argv)
 {
-	int c;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", send_longopts, NULL)) != -1) {
-		if (parse_one(o, c)) {
+		rc = parse_one(o, c);
+		if (rc == -1 && c >= O_DEV && c < O_HELP)
 			fprintf(stderr, "utm-gen send: bad value for --%s\n",
-				c >= O_DEV && c < O_HELP ? send_longopts[c - O_DEV].name : "?");
+				send_longopts[c - O_DEV].name);
+		if (rc)
 			return -1;
-		}
 	}
 	if (optind < argc || !o->dev || !o->have_dst_mac || (!o->have_dst && !o->dst_file) ||
 	    (!o->count && !o->duration)) {
@@ -195,7 +198,8 @@ static long read_dsts(const char *path, uint32_t *dsts)
 		if (!*p)
 			continue;
 		if (n == GEN_MAX_DSTS || gen_parse_ip4(p, &dsts[n])) {
-			fprintf(stderr, "utm-gen send: %s:%u: not an IPv4 address, or more than %d\n",
+			fprintf(stderr,
+				"utm-gen send: %s:%u: not an IPv4 address, or more than %d\n",
 				path, lineno, GEN_MAX_DSTS);
 			fclose(f);
 			return -1;
@@ -276,7 +280,7 @@ int cmd_send(int argc, char **argv)
 	rc = gen_send_run(&snd, &sent, &secs);
 	gen_bpf__destroy(skel);
 	if (rc) {
-		fprintf(stderr, "utm-gen send: BPF_PROG_TEST_RUN: %s%s\n", strerror(-rc),
+		fprintf(stderr, "utm-gen send: sending failed: %s%s\n", strerror(-rc),
 			rc == -EINVAL ? " (live frames need Linux 5.18+ and an interface of this "
 					"namespace)" : "");
 		return 1;

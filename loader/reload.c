@@ -222,6 +222,7 @@ static int write_list_info(struct loader *L, const struct list_src *s)
 		.dir = s->dir,
 		.severity = s->severity,
 		.in_use = 1,
+		.kind = s->kind,
 		.loaded_at = time(NULL),
 	};
 

@@ -130,8 +130,14 @@ int cmd_why(struct ctl *c, int argc, char **argv)
 	json_t *o;
 	int d;
 
-	if (argc != 2 || ip_prefix_parse(argv[1], &addr) || !ip_prefix_is_host(&addr)) {
-		fprintf(stderr, "utm-ctl why: give one IPv4 or IPv6 address\n");
+	if (argc != 2) {
+		fprintf(stderr, "utm-ctl why: give one IPv4 or IPv6 address or a domain name\n");
+		return 2;
+	}
+	if (ip_prefix_parse(argv[1], &addr))
+		return ctl_why_name(c, argv[1]);
+	if (!ip_prefix_is_host(&addr)) {
+		fprintf(stderr, "utm-ctl why: give one address, not a prefix\n");
 		return 2;
 	}
 	if (utm_match_addr(&c->maps, 0, &addr, block) || utm_match_addr(&c->maps, 1, &addr, allow)) {

@@ -25,7 +25,7 @@ static void usage(FILE *out)
 		     "\n"
 		     "  status                 mode, ports, counters, lists\n"
 		     "  lists                  the loaded lists with entry and hit counts\n"
-		     "  why ADDRESS            which list entries match, allowlisted or not\n"
+		     "  why ADDRESS|NAME       which list entries match, allowlisted or not\n"
 		     "  add ADDRESS[/LEN] [--allow]     add a runtime block (or allow) entry\n"
 		     "  remove ADDRESS[/LEN] [--allow]  remove a runtime entry\n");
 }

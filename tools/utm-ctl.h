@@ -17,6 +17,9 @@ int cmd_why(struct ctl *c, int argc, char **argv);
 int cmd_add(struct ctl *c, int argc, char **argv);
 int cmd_remove(struct ctl *c, int argc, char **argv);
 
+/* why NAME: the DNS guard's verdict on a domain name. */
+int ctl_why_name(struct ctl *c, const char *name);
+
 /* "runtime-block.list" path of the running UTM, from list_info. */
 int ctl_runtime_path(struct ctl *c, int allow, char *buf, size_t len);
 

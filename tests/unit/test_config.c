@@ -141,6 +141,38 @@ static void test_partial(void **state)
 	utm_cfg_free(&cfg);
 }
 
+/* The DNS guard's settings and domain lists. */
+static void test_dns(void **state)
+{
+	static const unsigned char sink6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x99 };
+	static const unsigned char sink4[4] = { 198, 51, 100, 99 };
+	struct utm_cfg cfg;
+	char err[256];
+
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(cfg.dns_mode, UTM_DNS_NULL);
+	assert_int_equal(cfg.dns_ttl, 2);
+	assert_int_equal(parse("dns:\n  mode: sinkhole\n  ttl: 60\n  sinkhole-ipv4: 198.51.100.99\n"
+			       "  sinkhole-ipv6: '2001:db8::99'\nlists:\n"
+			       "  - {name: bad, file: b.txt, kind: domains, invalid: refuse}\n"
+			       "  - {name: phish, file: p.txt, kind: urls}\n"
+			       "  - {name: ips, file: i.txt}\n",
+			       "t.yaml", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.dns_mode, UTM_DNS_SINKHOLE);
+	assert_int_equal(cfg.dns_ttl, 60);
+	assert_memory_equal(cfg.dns_sink4, sink4, 4);
+	assert_memory_equal(cfg.dns_sink6, sink6, 16);
+	assert_int_equal(cfg.nlists, 3);
+	assert_int_equal(cfg.lists[0].kind, UTM_LIST_KIND_DOMAINS);
+	assert_int_equal(cfg.lists[0].refuse_invalid, 1);
+	assert_int_equal(cfg.lists[1].kind, UTM_LIST_KIND_URLS);
+	assert_int_equal(cfg.lists[1].refuse_invalid, 0);
+	assert_int_equal(cfg.lists[2].kind, UTM_LIST_KIND_IP);
+	utm_cfg_free(&cfg);
+	(void)state;
+}
+
 static const char *first_list_path(const char *file, const char *dir, const char *yaml)
 {
 	static char path[PATH_MAX];
@@ -237,6 +269,18 @@ static const struct bad_case bad_cases[] = {
 	 "got '99999999999999999999999'"},
 	{"lists:\n  - name: a\n    file: a\n    severity: 4\n",
 	 "t.yaml:4: lists.severity: expected 1, 2 or 3, got '4'"},
+	/* the DNS guard */
+	{"dns:\n  mode: drop\n",
+	 "t.yaml:2: dns.mode: expected null | nxdomain | nodata | sinkhole, got 'drop'"},
+	{"dns:\n  sinkhole-ipv4: 1.2.3\n",
+	 "t.yaml:2: dns.sinkhole-ipv4: '1.2.3' is not an IPv4 address"},
+	{"dns:\n  sinkhole-ipv6: 10.0.0.1\n",
+	 "t.yaml:2: dns.sinkhole-ipv6: '10.0.0.1' is not an IPv6 address"},
+	{"dns:\n  ttl: -2\n", "t.yaml:2: dns.ttl: expected an integer 0..1000000, got '-2'"},
+	{"lists:\n  - name: a\n    file: a\n    kind: hosts\n",
+	 "t.yaml:4: lists.kind: expected ip | domains | urls, got 'hosts'"},
+	{"lists:\n  - name: a\n    file: a\n    invalid: ignore\n",
+	 "t.yaml:4: lists.invalid: expected skip | refuse, got 'ignore'"},
 	{"lists:\n  - name: a\n    file: a\n    severity: 0\n",
 	 "t.yaml:4: lists.severity: expected 1, 2 or 3, got '0'"},
 	{"lists:\n  - name: a\n    file: a\n    direction: in\n",
@@ -491,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_example),
 		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_dns),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_files),

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * utm-ctl why NAME: which domain list entry the DNS guard would apply to a
+ * name, looked up in the live map exactly as the XDP program does: the name
+ * and each parent, the name matching both entry forms, a parent only the
+ * "subdomains" form, the most specific block, and any allow winning.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <jansson.h>
+
+#include "lib/config.h"
+#include "lib/dnsname.h"
+#include "lib/domlist.h"
+#include "utm-ctl.h"
+
+struct dns_hit {
+	int found;
+	size_t offset; /* where the matching entry starts in the name */
+	__u16 list;
+};
+
+/* Look the name and its parents up; fill the block and allow hits. */
+static int dns_lookup(struct ctl *c, const char *name, struct dns_hit *block, struct dns_hit *allow)
+{
+	struct dnsname_suffix suf[DNSNAME_MAX_LABELS];
+	struct utm_config cfg;
+	__u32 zero = 0, gen;
+	int n, i, fd;
+
+	memset(block, 0, sizeof(*block));
+	memset(allow, 0, sizeof(*allow));
+	if (bpf_map_lookup_elem(c->maps.settings, &zero, &cfg))
+		return -1;
+	gen = cfg.gen & 1;
+	fd = utm_inner_fd(c->maps.dns_names, gen);
+	if (fd < 0)
+		return 0; /* no domain lists loaded */
+	n = dnsname_suffix_keys(name, cfg.dns_seed, suf, DNSNAME_MAX_LABELS);
+	for (i = 0; i < n; i++) {
+		struct utm_dns_key k = { .hash = suf[i].key };
+		struct utm_dns_entry e;
+		__u16 b, a;
+
+		if (bpf_map_lookup_elem(fd, &k, &e))
+			continue;
+		b = i == 0 && e.block_name ? e.block_name : e.block_sub;
+		a = i == 0 && e.allow_name ? e.allow_name : e.allow_sub;
+		if (b && !block->found)
+			*block = (struct dns_hit){ 1, suf[i].offset, b };
+		if (a && !allow->found)
+			*allow = (struct dns_hit){ 1, suf[i].offset, a };
+	}
+	close(fd);
+	return 0;
+}
+
+struct find_entry {
+	const char *name;
+	int allow;
+	unsigned int line;
+};
+
+static int on_dom(const struct dom_entry *e, unsigned int line, void *arg)
+{
+	struct find_entry *f = arg;
+
+	if (!f->line && e->allow == f->allow && strcmp(e->name, f->name) == 0)
+		f->line = line;
+	return 0;
+}
+
+/* The line of a domain list that holds entry name, or 0. */
+static unsigned int domain_line(const struct utm_list_info *info, const char *name, int allow)
+{
+	struct find_entry f = { .name = name, .allow = allow && !info->allow };
+	struct domlist_error err;
+	unsigned int flags = info->kind == UTM_LIST_KIND_URLS ? DOMLIST_URLS_AS_HOSTS : 0;
+	FILE *fp = fopen(info->source, "re");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!fp)
+		return 0;
+	if (getdelim(&buf, &len, '\0', fp) > 0)
+		domlist_parse(buf, strlen(buf), DOMLIST_SKIP_BAD, flags, on_dom, &f, &err);
+	free(buf);
+	fclose(fp);
+	return f.line;
+}
+
+static json_t *hit_json(struct ctl *c, const char *name, const struct dns_hit *h, int allow)
+{
+	struct utm_list_info info;
+	char where[UTM_LIST_SOURCE_LEN + 16];
+	const char *entry = name + h->offset;
+	json_t *o;
+
+	if (!h->found)
+		return json_null();
+	o = json_pack("{s:s, s:i}", "entry", entry, "list_id", h->list);
+	if (utm_list_info(&c->maps, h->list, &info) == 0) {
+		unsigned int line = domain_line(&info, entry, allow);
+
+		snprintf(where, sizeof(where), line ? "%s:%u" : "%s", info.source, line);
+		json_object_set_new(o, "list", json_string(info.name));
+		json_object_set_new(o, "source", json_string(where));
+	}
+	return o;
+}
+
+int ctl_why_name(struct ctl *c, const char *arg)
+{
+	char name[DNSNAME_BUF], why[DNSNAME_WHY_MAX];
+	struct dns_hit block, allow;
+	json_t *o, *b, *a;
+	int rc = dnsname_normalize(arg, strlen(arg), name, sizeof(name), why, sizeof(why));
+
+	if (rc < 0) {
+		fprintf(stderr, "utm-ctl why: '%s' is neither an address nor a domain name: %s\n",
+			arg, why);
+		return 2;
+	}
+	if (dns_lookup(c, name, &block, &allow)) {
+		fprintf(stderr, "utm-ctl why: reading the maps: %s\n", strerror(errno));
+		return 1;
+	}
+	b = hit_json(c, name, &block, 0);
+	a = hit_json(c, name, &allow, 1);
+	o = json_pack("{s:s, s:s, s:o, s:o}", "name", name, "verdict",
+		      !block.found ? "not listed" : allow.found ? "allowed (allowlist wins)" : "blocked",
+		      "block", b, "allow", a);
+	if (c->json) {
+		char *s = json_dumps(o, JSON_INDENT(2));
+
+		printf("%s\n", s);
+		free(s);
+	} else {
+		printf("%s: %s\n", name, json_string_value(json_object_get(o, "verdict")));
+		if (block.found)
+			printf("  block entry %s from list %s (%s)\n",
+			       json_string_value(json_object_get(b, "entry")),
+			       json_string_value(json_object_get(b, "list")),
+			       json_string_value(json_object_get(b, "source")));
+		if (allow.found)
+			printf("  allow entry %s from list %s (%s)\n",
+			       json_string_value(json_object_get(a, "entry")),
+			       json_string_value(json_object_get(a, "list")),
+			       json_string_value(json_object_get(a, "source")));
+	}
+	json_decref(o);
+	return 0;
+}

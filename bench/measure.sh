@@ -135,12 +135,21 @@ utm_daemon() {
 	R[entries_1m]=$(loaded_entries "$BENCH_RUN/utm-load.log" 1)
 }
 
+# CPU time utm-load has used so far, in ms (utime + stime from /proc).
+utm_cpu_ms() {
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' \
+		"/proc/$UTM_PID/stat"
+}
+
 # One reload: by replacing the feed file with FILE (utm-load's inotify
-# watch), or by SIGHUP when FILE is "-". Appends the loader's own time and the
-# time from trigger to done to R[reload_ms] and R[reload_wall].
+# watch), or by SIGHUP when FILE is "-". Appends the loader's own time, the
+# time from trigger to done and the CPU time utm-load used meanwhile to
+# R[reload_ms], R[reload_wall] and R[reload_cpu]: on a shared machine the
+# wall time depends on what else runs, the CPU time much less.
 reload_once() {
-	local log=$BENCH_RUN/utm-load.log n t
+	local log=$BENCH_RUN/utm-load.log n t cpu
 	n=$(loaded_count "$log")
+	cpu=$(utm_cpu_ms)
 	t=$(date +%s.%N)
 	if [ "$1" = - ]; then
 		kill -HUP "$UTM_PID"
@@ -150,6 +159,7 @@ reload_once() {
 	fi
 	wait_loaded "$log" $((n + 1))
 	R[reload_wall]+=" $(ms_since "$t")"
+	R[reload_cpu]+=" $(($(utm_cpu_ms) - cpu))"
 	R[reload_ms]+=" $(loaded_ms "$log" $((n + 1)))"
 	R[reload_entries]=$(loaded_entries "$log" $((n + 1)))
 }

@@ -6,6 +6,14 @@ mpps() { awk -v p="$1" 'BEGIN { printf "%6.2f Mpps %6.0f ns/frame", p / 1e6, 1e9
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.2f", x / y }'; }
 runs_mpps() { tr ' ' '\n' <<<"$1" | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 / 1e6 }'; }
 
+# A warning when the runs of one figure differ by more than 15%: other work
+# on the machine took the CPU during some of them.
+spread() {
+	tr ' ' '\n' <<<"$1" | awk 'NR == 1 || $1 < lo { lo = $1 } $1 > hi { hi = $1 }
+		END { if (hi > 1.15 * lo)
+			printf "  (spread %.0f%%: disturbed)", (hi / lo - 1) * 100 }'
+}
+
 # MARK: "MET" when $1 is 1 (and count it), else "NOT MET".
 mark() {
 	MARK="NOT MET"
@@ -27,7 +35,8 @@ report_forwarding() {
 		"of ${BENCH_SECONDS} s"
 	echo "   (the generator and the path under test share CPU $BENCH_CPU; ns/frame = 1/rate)"
 	for k in a a0 b b0 c; do
-		echo "   ${what[$k]}  $(mpps "${R[$k]}")   runs: $(runs_mpps "${RUNS[$k]}")"
+		echo "   ${what[$k]}  $(mpps "${R[$k]}")   runs:" \
+			"$(runs_mpps "${RUNS[$k]}")$(spread "${RUNS[$k]}")"
 	done
 	mark "$(awk -v a="${R[a]}" -v b="${R[b]}" 'BEGIN { print (a >= 2 * b) ? 1 : 0 }')"
 	echo "   b/a = $(ratio "${R[b]}" "${R[a]}") (a = $(ratio "${R[a]}" "${R[b]}") x b)" \
@@ -63,8 +72,9 @@ report_cost() {
 }
 
 report_reload() {
-	local med worst lost=${R[reload_lost]} times
+	local med worst lost=${R[reload_lost]} times cpu
 	read -ra times <<<"${R[reload_ms]}"
+	read -ra cpu <<<"${R[reload_cpu]}"
 	med=$(median "${times[@]}")
 	worst=$(printf '%s\n' "${times[@]}" | sort -n | tail -n1)
 	mark $(((med <= 2000 && lost == 0) ? 1 : 0))
@@ -73,6 +83,10 @@ report_reload() {
 	echo "   first load (utm-load start): ${R[load_1m]} ms"
 	echo "   4 reloads (file replaced, SIGHUP, file, SIGHUP), ms in utm-load:${R[reload_ms]}"
 	echo "   the same from trigger to done:${R[reload_wall]} (file: + 300 ms settle)"
+	echo "   CPU time utm-load used for each:${R[reload_cpu]} (10 ms resolution)"
+	if [ "$med" -gt $(($(median "${cpu[@]}") * 3 / 2)) ]; then
+		echo "   (wall time well above CPU time: utm-load waited for a CPU others used)"
+	fi
 	echo "   frames over the ${R[reload_secs]} s around the reloads: sent ${R[reload_sent]}," \
 		"lost ${R[reload_lost]}"
 	echo "   (3 s without a reload: sent ${R[reload_base_sent]}, lost ${R[reload_base_lost]})"
@@ -87,6 +101,7 @@ report() {
 	TARGETS_MET=0
 	echo "UTM benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "machine: $cpu, $(nproc) CPUs, $mem, Linux $(uname -r)"
+	echo "load average at start: $LOAD_START, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "list: $(head -n1 "$LISTS/summary.txt")"
 	sed -n 's/^/      /; 2p' "$LISTS/summary.txt"
 	echo "traffic: 60-byte UDP/IPv4 frames, 250 sources x 1000 ports to 65,536 unlisted" \

@@ -11,7 +11,7 @@
 # Prints a report (also kept in BUILD_DIR/bench-report.txt) with each target
 # marked. docs/benchmarks.md explains the numbers.
 #
-# Settings (environment): BENCH_SECONDS [5] per run, BENCH_REPEAT [3] runs,
+# Settings (environment): BENCH_SECONDS [5] per run, BENCH_REPEAT [5] runs,
 # BENCH_CPU [the last CPU] for the generator, BENCH_RELOAD_RATE [200000] pps,
 # BENCH_TOTAL [1000000] entries, BENCH_COST_REPEAT [1000000],
 # UTM_SHARED_DATA [<repo>/../shared/data], BENCH_STRICT=1: exit 1 when a
@@ -29,7 +29,7 @@ BUILD=$(cd "$1" 2>/dev/null && pwd) || {
 	exit 1
 }
 BENCH_SECONDS=${BENCH_SECONDS:-5}
-BENCH_REPEAT=${BENCH_REPEAT:-3}
+BENCH_REPEAT=${BENCH_REPEAT:-5}
 BENCH_CPU=${BENCH_CPU:-$(($(nproc) - 1))}
 BENCH_RELOAD_RATE=${BENCH_RELOAD_RATE:-200000}
 BENCH_TOTAL=${BENCH_TOTAL:-1000000}
@@ -79,6 +79,7 @@ build_lists() {
 }
 
 rm -rf "$BUILD/bench-failed" # logs of an earlier failed run
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 build_lists
 # shellcheck source=/dev/null
 . "$LISTS/probes.env"

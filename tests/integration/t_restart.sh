@@ -77,8 +77,8 @@ freed() {
 check "the program and all ${#map_ids[@]} maps are freed (prog $prog_id)" freed
 
 # And it comes back from nothing.
-loads=0
+loads=$(t_loads)
 lab_start_utm || exit 1
-t_wait_loaded
+t_wait_loaded "$loads"
 check "a fresh attach bridges again" ping4_ok "$LAB_GW_IP4"
 t_done

@@ -49,7 +49,7 @@ FUZZERS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
 HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h)
 
-.PHONY: all deps test check demo bench fuzz clean format
+.PHONY: all deps test check demo bench bench-tcp bench-dns fuzz clean format
 .SECONDARY:
 
 all: $(BPF_OBJS) $(SKELS) $(LIB) $(B)/utm-load $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
@@ -111,6 +111,12 @@ demo: deps
 
 bench: all
 	bench/run.sh $(B)
+
+bench-tcp: all
+	bench/tcp.sh $(B)
+
+bench-dns: all
+	bench/dns.sh $(B)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZERS)

@@ -10,6 +10,7 @@
 
 #include "lib/domlist.h"
 #include "lib/domlist_priv.h"
+#include "lib/fileutil.h"
 
 #define STR_(x) #x
 #define STR(x)	STR_(x)
@@ -70,17 +71,6 @@ int dl_field_is(const struct dl_field *f, const char *word)
 	return strlen(word) == f->n && strncasecmp(f->s, word, f->n) == 0;
 }
 
-/* Quote up to QUOTE_MAX bytes of s, replacing bytes a terminal would act on. */
-static void quote(char *dst, const char *s, size_t n)
-{
-	size_t take = n > QUOTE_MAX ? QUOTE_MAX : n;
-	size_t i;
-
-	for (i = 0; i < take; i++)
-		dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	strcpy(dst + take, n > take ? "..." : "");
-}
-
 static void saturating_inc(unsigned int *v)
 {
 	if (*v < ~0u)
@@ -96,7 +86,7 @@ static int first_problem(struct dl_parser *ps, const char *why, const char *tok,
 		return 0;
 	ps->line_bad = 1;
 	if (ps->err.line == 0) {
-		quote(q, tok, n);
+		text_quote(q, tok, n, QUOTE_MAX);
 		ps->err.line = ps->line;
 		snprintf(ps->err.reason, sizeof(ps->err.reason), "%s: \"%s\"", why, q);
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/iplist.h"
+#include "lib/fileutil.h"
 #include "lib/iprange.h"
 
 /* Longest address text inet_pton accepts, plus the NUL (INET6_ADDRSTRLEN). */
@@ -170,17 +171,6 @@ void ip_prefix_format(const struct ip_prefix *p, char *buf, size_t len)
 		snprintf(buf, len, "%s/%u", text, p->prefixlen);
 }
 
-/* Quote up to QUOTE_MAX bytes of s, replacing bytes a terminal would act on. */
-static void quote(char *dst, const char *s, size_t n)
-{
-	size_t take = n > QUOTE_MAX ? QUOTE_MAX : n;
-	size_t i;
-
-	for (i = 0; i < take; i++)
-		dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	strcpy(dst + take, n > take ? "..." : "");
-}
-
 /* Record a bad line; only the first one is described in err. */
 static void bad_line(struct parser *ps, const char *why, const char *tok, size_t n)
 {
@@ -190,7 +180,7 @@ static void bad_line(struct parser *ps, const char *why, const char *tok, size_t
 		ps->bad_lines++;
 	if (ps->bad_lines > 1 || !ps->err)
 		return;
-	quote(q, tok, n);
+	text_quote(q, tok, n, QUOTE_MAX);
 	ps->err->line = ps->line;
 	snprintf(ps->err->reason, sizeof(ps->err->reason), "%s: \"%s\"", why, q);
 }

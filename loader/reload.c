@@ -22,6 +22,7 @@
 
 #include "domains.h"
 #include "lib/domtable.h"
+#include "lib/fileutil.h"
 #include "lib/iptable.h"
 #include "loader.h"
 
@@ -58,28 +59,6 @@ static int add_entry(const struct ip_prefix *p, unsigned int line, void *arg)
 
 	c->n++;
 	return iptable_add(c->t, p, c->id, c->dir);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	char *buf = NULL;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && (buf = malloc(st.st_size + 1)) != NULL) {
-		n = read(fd, buf, st.st_size);
-		if (n != st.st_size) {
-			free(buf);
-			buf = NULL;
-		} else {
-			*len = n;
-		}
-	}
-	close(fd);
-	return buf;
 }
 
 static int write_file_atomic(const char *path, const char *buf, size_t len)
@@ -150,7 +129,7 @@ static int load_list(struct loader *L, struct list_src *s, struct gen_tables *g)
 {
 	char good[PATH_MAX], dir[PATH_MAX], why[256];
 	size_t len = 0;
-	char *buf = read_file(s->path, &len);
+	char *buf = file_read_all(s->path, &len);
 	int rc, read_errno = errno;
 
 	if (!buf && read_errno == ENOENT && s->id <= UTM_LIST_RUNTIME_ALLOW)
@@ -172,7 +151,7 @@ static int load_list(struct loader *L, struct list_src *s, struct gen_tables *g)
 		log_err("%s: %s; list %s keeps its previous entries", s->path,
 			strerror(read_errno), s->name);
 	free(buf);
-	buf = read_file(good, &len);
+	buf = file_read_all(good, &len);
 	rc = buf ? parse_into(buf, len, s, g, why, sizeof(why)) : -1;
 	free(buf);
 	if (rc)

@@ -17,6 +17,7 @@
 #include "lib/config.h"
 #include "lib/dnsname.h"
 #include "lib/domlist.h"
+#include "lib/fileutil.h"
 #include "utm-ctl.h"
 
 struct dns_hit {
@@ -81,16 +82,12 @@ static unsigned int domain_line(const struct utm_list_info *info, const char *na
 	struct find_entry f = { .name = name, .allow = allow && !info->allow };
 	struct domlist_error err;
 	unsigned int flags = info->kind == UTM_LIST_KIND_URLS ? DOMLIST_URLS_AS_HOSTS : 0;
-	FILE *fp = fopen(info->source, "re");
-	char *buf = NULL;
 	size_t len = 0;
+	char *buf = file_read_all(info->source, &len);
 
-	if (!fp)
-		return 0;
-	if (getdelim(&buf, &len, '\0', fp) > 0)
-		domlist_parse(buf, strlen(buf), DOMLIST_SKIP_BAD, flags, on_dom, &f, &err);
+	if (buf)
+		domlist_parse(buf, len, DOMLIST_SKIP_BAD, flags, on_dom, &f, &err);
 	free(buf);
-	fclose(fp);
 	return f.line;
 }
 

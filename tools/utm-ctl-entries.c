@@ -12,23 +12,8 @@
 #include <bpf/bpf.h>
 #include <jansson.h>
 
+#include "lib/fileutil.h"
 #include "utm-ctl.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc(n + 1)) != NULL) {
-		*len = fread(buf, 1, n, f);
-	}
-	fclose(f);
-	return buf;
-}
 
 struct find_line {
 	const struct ip_prefix *want;
@@ -56,7 +41,7 @@ static unsigned int source_line(const char *path, const struct ip_prefix *p)
 	struct find_line f = { .want = p };
 	struct iplist_error err;
 	size_t len = 0;
-	char *buf = slurp(path, &len);
+	char *buf = file_read_all(path, &len);
 
 	if (buf)
 		iplist_parse(buf, len, on_entry, &f, &err);
@@ -304,7 +289,7 @@ static int drop_from_file(const char *path, const struct ip_prefix *p)
 	char tmp[UTM_LIST_SOURCE_LEN + 8];
 	size_t len = 0, i;
 	unsigned int line = 1;
-	char *buf = slurp(path, &len), *s, *e;
+	char *buf = file_read_all(path, &len), *s, *e;
 	FILE *f;
 
 	if (!buf)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/testutil.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -755,53 +757,6 @@ static void test_null_callback_and_err(void **state)
 }
 
 /* ---- files: the fixtures, then the real lists ---- */
-
-/* A path under the repository: the working directory, else next to the binary. */
-static int repo_path(char *out, size_t len, const char *rel)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-	int up;
-
-	if (access("tests/fixtures/domains", F_OK) == 0)
-		return snprintf(out, len, "%s", rel) < (int)len ? 0 : -1;
-	/* build/tests/test_domlist: the repository is two directories up. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	for (up = 0; up < 3; up++) {
-		char *slash = strrchr(exe, '/');
-
-		if (!slash)
-			return -1;
-		*slash = '\0';
-	}
-	return snprintf(out, len, "%s/%s", exe, rel) < (int)len ? 0 : -1;
-}
-
-/* The whole file in an exact-size buffer (no NUL after it). */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long size;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc(size ? (size_t)size : 1);
-	if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = (size_t)size;
-	return buf;
-}
 
 static long parse_fixture(const char *name, unsigned int flags, struct seen *s,
 			  struct domlist_error *err)

@@ -81,11 +81,11 @@ $(B)/%: tools/%.c $$(wildcard tools/%-*.c) $(HEADERS) $(SKELS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(HEADERS) $(LIB)
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
-$(B)/tests/%: tests/bpf/%.c $(HEADERS) $(SKELS) $(LIB)
+$(B)/tests/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(HEADERS) $(SKELS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 

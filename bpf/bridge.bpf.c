@@ -210,7 +210,9 @@ static __always_inline void emit_block(struct xdp_md *ctx, const struct pkt *p,
 		ev->qname_len = q->name_len;
 		ev->match_off = q->match_off;
 		ev->dns_mode = cfg->dns_mode;
-		__builtin_memcpy(ev->qname, s->name, sizeof(ev->qname));
+		/* Only this query's name: the scratch buffer holds older bytes after it. */
+		__builtin_memset(ev->qname, 0, sizeof(ev->qname));
+		bpf_probe_read_kernel(ev->qname, (q->name_len + 1) & 0xff, s->name);
 	} else {
 		ev->qtype = ev->qname_len = ev->match_off = ev->dns_mode = 0;
 		ev->qname[0] = 0;

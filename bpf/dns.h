@@ -231,9 +231,9 @@ static long match_step(__u64 j, void *arg)
 	e = bpf_map_lookup_elem(names, &k);
 	if (!e)
 		return 0;
-	/* The name itself matches both entry forms, a parent only "sub". */
-	b = j == 0 && e->block_name ? e->block_name : e->block_sub;
-	a = j == 0 && e->allow_name ? e->allow_name : e->allow_sub;
+	/* The name itself matches "name" entries, a parent "sub" entries. */
+	b = j == 0 ? e->block_name : e->block_sub;
+	a = j == 0 ? e->allow_name : e->allow_sub;
 	if (b && !c->block) {
 		c->block = b;
 		c->at = off;
@@ -287,6 +287,17 @@ static __always_inline __u32 dns_put_answer(__u8 *a, const struct dns_query *q,
 	else
 		return 0; /* other types: no data, as Pi-hole's NULL mode */
 	__builtin_memset(a + 12, 0, 16);
+	/* A sinkhole without an IPv6 address answers AAAA with no data. */
+	if (cfg->dns_mode == UTM_DNS_SINKHOLE && rdlen == 16) {
+		__u8 any = 0;
+		int i;
+
+#pragma unroll
+		for (i = 0; i < 16; i++)
+			any |= cfg->dns_sink6[i];
+		if (!any)
+			return 0;
+	}
 	if (cfg->dns_mode == UTM_DNS_SINKHOLE) {
 		if (rdlen == 4)
 			__builtin_memcpy(a + 12, cfg->dns_sink4, 4);

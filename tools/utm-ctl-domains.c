@@ -2,8 +2,8 @@
 /*
  * utm-ctl why NAME: which domain list entry the DNS guard would apply to a
  * name, looked up in the live map exactly as the XDP program does: the name
- * and each parent, the name matching both entry forms, a parent only the
- * "subdomains" form, the most specific block, and any allow winning.
+ * and each parent, the name matching "name" entries, a parent "subdomain"
+ * entries, the most specific block, and any allow winning.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,8 +50,8 @@ static int dns_lookup(struct ctl *c, const char *name, struct dns_hit *block, st
 
 		if (bpf_map_lookup_elem(fd, &k, &e))
 			continue;
-		b = i == 0 && e.block_name ? e.block_name : e.block_sub;
-		a = i == 0 && e.allow_name ? e.allow_name : e.allow_sub;
+		b = i == 0 ? e.block_name : e.block_sub;
+		a = i == 0 ? e.allow_name : e.allow_sub;
 		if (b && !block->found)
 			*block = (struct dns_hit){ 1, suf[i].offset, b };
 		if (a && !allow->found)

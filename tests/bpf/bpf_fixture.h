@@ -40,11 +40,11 @@
 #include "lib/iplist.h"
 #include "bridge.skel.h"
 
-#define ETH_P_IP      0x0800
-#define ETH_P_ARP     0x0806
-#define ETH_P_IPV6    0x86DD
-#define ETH_P_8021Q   0x8100
-#define ETH_P_8021AD  0x88A8
+#define ETH_P_IP     0x0800
+#define ETH_P_ARP    0x0806
+#define ETH_P_IPV6   0x86DD
+#define ETH_P_8021Q  0x8100
+#define ETH_P_8021AD 0x88A8
 
 static int lan_ifx, wan_ifx;
 
@@ -62,7 +62,7 @@ struct fx {
 	int prog;
 	int outer[IPKEY_NKINDS];
 	int inner[IPKEY_NKINDS][UTM_LIST_SLOTS];
-	int dns_inner[2]; /* dns_names inner map of each generation, or -1 */
+	int dns_inner[2];		  /* dns_names inner map of each generation, or -1 */
 	struct utm_port port[UTM_NPORTS]; /* what port_cfg holds, by role */
 	struct utm_config cfg;		  /* what settings holds */
 	struct ring_buffer *rb;
@@ -103,7 +103,7 @@ static inline void write_cfg(struct fx *fx)
 
 /* A bridge port; it has an address (and so gets frames for it) if v4 is set. */
 static inline void set_port(struct fx *fx, int ifx, uint32_t role, int peer, const uint8_t *mac,
-		     const char *v4, const char *v6, const char *ll)
+			    const char *v4, const char *v6, const char *ll)
 {
 	struct utm_port *p = &fx->port[role];
 	uint8_t a[16];

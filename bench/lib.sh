@@ -128,5 +128,8 @@ bench_up() {
 # Frames counted by the sink pinned at DIR.
 sink_count() { "$BUILD/utm-gen" sink read --pin "$1" | cut -d' ' -f1; }
 
-# Median of the arguments (numbers).
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+# Median of the arguments (numbers); of an even count, the mean of the middle two.
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+		END { m = int((NR + 1) / 2); printf "%.0f\n", (v[m] + v[NR - m + 1]) / 2 }'
+}

@@ -6,9 +6,13 @@ declare -A R=() RUNS=()
 
 # The generator's traffic: 60-byte UDP frames from 250 LAN addresses x 1000
 # source ports to the 65,536 unlisted destinations of dsts.txt, from one CPU.
+# The generator (which also runs the forwarding path, in its softirqs) and
+# utm-load run at nice BENCH_NICE, so that other work on a shared machine
+# disturbs the figures less.
 gen_args() {
-	GEN=("$BUILD/utm-gen" send --dev eth0 --dst-mac "$BENCH_DST_MAC" --src 10.99.0.10
-		--src-count 250 --sport-count 1000 --size 60 --cpu "$BENCH_CPU" --json)
+	GEN=(nice -n "$BENCH_NICE" "$BUILD/utm-gen" send --dev eth0 --dst-mac "$BENCH_DST_MAC"
+		--src 10.99.0.10 --src-count 250 --sport-count 1000 --size 60 --cpu "$BENCH_CPU"
+		--json)
 	TRAFFIC=(--dst-file "$LISTS/dsts.txt")
 }
 
@@ -99,8 +103,6 @@ loaded_entries() {
 	loaded_lines "$1" | sed -n "$2p" | sed 's/lists loaded: \([0-9]*\) block.*/\1/'
 }
 
-# Milliseconds since $1 (date +%s.%N).
-ms_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
 
 # Wait up to 120 s until the log has N "lists loaded" lines.
 wait_loaded() {
@@ -115,9 +117,10 @@ wait_loaded() {
 # utm-load --once with one list: attaches (or adopts) and loads, then exits.
 utm_once() {
 	local size=$1 log=$BENCH_RUN/utm-load-$1.log
-	in_box "$BUILD/utm-load" --lan lan --wan wan --pin-root "$PIN_UTM" \
-		--state-dir "$BENCH_RUN/state" --event-log "$BENCH_RUN/eve.json" \
-		--block "$LISTS/block-$size.list" --once 2>"$log" ||
+	in_box nice -n "$BENCH_NICE" "$BUILD/utm-load" --lan lan --wan wan \
+		--pin-root "$PIN_UTM" --state-dir "$BENCH_RUN/state" \
+		--event-log "$BENCH_RUN/eve.json" --block "$LISTS/block-$size.list" --once \
+		2>"$log" ||
 		bench_die "utm-load --once failed: $(tail -n 3 "$log")"
 	R[load_$size]=$(loaded_ms "$log" 1)
 	R[entries_$size]=$(loaded_entries "$log" 1)
@@ -126,9 +129,10 @@ utm_once() {
 # utm-load as a daemon on feed.list (the 1M list); its PID in UTM_PID.
 utm_daemon() {
 	cp "$LISTS/block-1m.list" "$BENCH_RUN/feed.list"
-	spawn_in "$NS_BOX" "$BUILD/utm-load" --lan lan --wan wan --pin-root "$PIN_UTM" \
-		--state-dir "$BENCH_RUN/state" --event-log "$BENCH_RUN/eve.json" \
-		--block "$BENCH_RUN/feed.list" </dev/null 2>"$BENCH_RUN/utm-load.log"
+	spawn_in "$NS_BOX" nice -n "$BENCH_NICE" "$BUILD/utm-load" --lan lan --wan wan \
+		--pin-root "$PIN_UTM" --state-dir "$BENCH_RUN/state" \
+		--event-log "$BENCH_RUN/eve.json" --block "$BENCH_RUN/feed.list" \
+		</dev/null 2>"$BENCH_RUN/utm-load.log"
 	UTM_PID=$SPAWNED_PID
 	wait_loaded "$BENCH_RUN/utm-load.log" 1
 	R[load_1m]=$(loaded_ms "$BENCH_RUN/utm-load.log" 1)
@@ -142,15 +146,14 @@ utm_cpu_ms() {
 }
 
 # One reload: by replacing the feed file with FILE (utm-load's inotify
-# watch), or by SIGHUP when FILE is "-". Appends the loader's own time, the
-# time from trigger to done and the CPU time utm-load used meanwhile to
-# R[reload_ms], R[reload_wall] and R[reload_cpu]: on a shared machine the
-# wall time depends on what else runs, the CPU time much less.
+# watch, which adds a 300 ms settle delay), or by SIGHUP when FILE is "-".
+# Appends the loader's own time and the CPU time utm-load used meanwhile to
+# R[reload_ms] and R[reload_cpu]: on a shared machine the first depends on
+# what else runs, the second much less.
 reload_once() {
-	local log=$BENCH_RUN/utm-load.log n t cpu
+	local log=$BENCH_RUN/utm-load.log n cpu
 	n=$(loaded_count "$log")
 	cpu=$(utm_cpu_ms)
-	t=$(date +%s.%N)
 	if [ "$1" = - ]; then
 		kill -HUP "$UTM_PID"
 	else
@@ -158,16 +161,15 @@ reload_once() {
 		mv "$BENCH_RUN/feed.list.new" "$BENCH_RUN/feed.list"
 	fi
 	wait_loaded "$log" $((n + 1))
-	R[reload_wall]+=" $(ms_since "$t")"
 	R[reload_cpu]+=" $(($(utm_cpu_ms) - cpu))"
 	R[reload_ms]+=" $(loaded_ms "$log" $((n + 1)))"
 	R[reload_entries]=$(loaded_entries "$log" $((n + 1)))
 }
 
-# Rate-limited traffic through the UTM while the 1M list is reloaded four
-# times: the feed file replaced (a changed list, then the original again)
-# and SIGHUP, alternately. Reload times vary with what else the machine
-# runs, hence several.
+# Rate-limited traffic through the UTM while the 1M list is reloaded five
+# times: the feed file replaced (by a changed list, then by the original
+# again) and SIGHUP, alternately. Reload times vary with what else the
+# machine runs, hence several.
 measure_reload() {
 	local before after out gpid f
 	local rate=$BENCH_RELOAD_RATE
@@ -182,9 +184,11 @@ measure_reload() {
 		>"$BENCH_RUN/reload-gen.json"
 	gpid=$SPAWNED_PID
 	sleep 2
-	for f in "$LISTS/block-1m-b.list" - "$LISTS/block-1m.list" -; do
+	# Spaced out like feed updates, not back to back: a reload right after
+	# another overlaps with the freeing of the generation it replaced.
+	for f in "$LISTS/block-1m-b.list" - "$LISTS/block-1m.list" - "$LISTS/block-1m-b.list"; do
 		reload_once "$f"
-		sleep 1
+		sleep 3
 	done
 	sleep 1
 	kill -TERM "$gpid"

@@ -81,9 +81,9 @@ report_reload() {
 	echo "3. Reload of ${R[reload_entries]} entries, $BENCH_RELOAD_RATE frames/s of unlisted" \
 		"traffic crossing the UTM"
 	echo "   first load (utm-load start): ${R[load_1m]} ms"
-	echo "   4 reloads (file replaced, SIGHUP, file, SIGHUP), ms in utm-load:${R[reload_ms]}"
-	echo "   the same from trigger to done:${R[reload_wall]} (file: + 300 ms settle)"
-	echo "   CPU time utm-load used for each:${R[reload_cpu]} (10 ms resolution)"
+	echo "   5 reloads (file replaced, SIGHUP, file, SIGHUP, file), ms in utm-load:" \
+		"${R[reload_ms]# }"
+	echo "   CPU time utm-load used for each: ${R[reload_cpu]# } (10 ms resolution)"
 	if [ "$med" -gt $(($(median "${cpu[@]}") * 3 / 2)) ]; then
 		echo "   (wall time well above CPU time: utm-load waited for a CPU others used)"
 	fi

@@ -13,9 +13,10 @@
 #
 # Settings (environment): BENCH_SECONDS [5] per run, BENCH_REPEAT [5] runs,
 # BENCH_CPU [the last CPU] for the generator, BENCH_RELOAD_RATE [200000] pps,
-# BENCH_TOTAL [1000000] entries, BENCH_COST_REPEAT [1000000],
-# UTM_SHARED_DATA [<repo>/../shared/data], BENCH_STRICT=1: exit 1 when a
-# target is missed (a failed sanity check always exits 1).
+# BENCH_TOTAL [1000000] entries, BENCH_COST_REPEAT [1000000], BENCH_NICE
+# [-20] for the generator and utm-load, UTM_SHARED_DATA
+# [<repo>/../shared/data], BENCH_STRICT=1: exit 1 when a target is missed (a
+# failed sanity check always exits 1).
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
@@ -34,6 +35,7 @@ BENCH_CPU=${BENCH_CPU:-$(($(nproc) - 1))}
 BENCH_RELOAD_RATE=${BENCH_RELOAD_RATE:-200000}
 BENCH_TOTAL=${BENCH_TOTAL:-1000000}
 BENCH_COST_REPEAT=${BENCH_COST_REPEAT:-1000000}
+BENCH_NICE=${BENCH_NICE:--20}
 SHARED=${UTM_SHARED_DATA:-$REPO/../shared/data}
 export BENCH_ID=- # until bench_names picks the run id
 

@@ -251,7 +251,13 @@ static __always_inline int dns_match(struct dns_query *q, __u32 gen, __u16 *allo
 {
 	struct match_ctx c = { .gen = gen };
 
-	bpf_loop(q->nlab & DNS_LABELS_MAX, match_step, &c, 0);
+	/* The top-level label alone is never an entry (lists refuse to block a
+	 * whole TLD), so its lookup is skipped: one hash lookup fewer. */
+	*allowed = 0;
+	q->list = 0;
+	if (q->nlab < 2)
+		return 0;
+	bpf_loop((q->nlab - 1) & DNS_LABELS_MAX, match_step, &c, 0);
 	*allowed = c.block ? c.allow : 0;
 	q->list = c.block;
 	q->match_off = c.at;
@@ -321,7 +327,8 @@ static __always_inline __u32 dns_build(struct dns_scratch *s, const struct dns_q
 	__u16 rcode = cfg->dns_mode == UTM_DNS_NXDOMAIN ? DNS_RCODE_NXDOMAIN : 0;
 
 	/* The question as received, case and all (DNS 0x20 stays intact). */
-	__builtin_memcpy(r + DNS_HDR_LEN, s->name, sizeof(s->name) - 1);
+	if (bpf_probe_read_kernel(r + DNS_HDR_LEN, (q->name_len + 1) & 0xff, s->name))
+		return 0;
 	off = bounded(off, 0x1ff);
 	if (off > DNS_HDR_LEN + DNS_NAME_MAX || off < DNS_HDR_LEN + 1)
 		return 0;
@@ -422,15 +429,32 @@ static __always_inline __u16 ip4_csum(struct iphdr *ip)
 }
 
 /*
+ * Make the frame total bytes long. An answer is usually longer than its
+ * query; drivers (and veth for frames from the stack) may leave no
+ * tailroom, but XDP guarantees XDP_PACKET_HEADROOM in front, so when the
+ * tail cannot grow the frame grows at the head: the caller rewrites every
+ * byte of it anyway.
+ */
+static __always_inline int dns_resize(struct xdp_md *ctx, __u32 pkt_len, __u32 total)
+{
+	int delta = (int)total - (int)pkt_len;
+
+	if (bpf_xdp_adjust_tail(ctx, delta) == 0)
+		return 0;
+	return delta > 0 ? bpf_xdp_adjust_head(ctx, -delta) : -1;
+}
+
+/*
  * Turn the query frame into the answer frame: swap the addresses and ports,
- * fix lengths and checksums, and put the answer message in. Headers are
- * edited in copies and stored back with bpf_xdp_store_bytes, which spares
- * the verifier variable packet offsets (the IP header's moves with VLAN tags).
+ * fix lengths and checksums, and put the answer message in. The headers are
+ * read before the resize (which may move the frame's start) and written
+ * back with bpf_xdp_store_bytes, which also spares the verifier variable
+ * packet offsets (the IP header's moves with VLAN tags).
  */
 static __always_inline int dns_reply(struct xdp_md *ctx, const struct pkt *p,
 				     struct dns_scratch *s, __u32 pkt_len, __u32 msg_len)
 {
-	__u32 l3 = p->l3_off, l4 = p->l4_off;
+	__u32 l3 = p->l3_off, l4 = p->l4_off, l2len = bounded(l3, 0x1f);
 	__u16 csum = dns_udp_csum(s, msg_len, p, p->dport, p->sport);
 	struct udphdr udp = {
 		.source = bpf_htons(p->dport),
@@ -438,41 +462,34 @@ static __always_inline int dns_reply(struct xdp_md *ctx, const struct pkt *p,
 		.len = bpf_htons(8 + msg_len),
 		.check = csum,
 	};
-	__u8 macs[2 * ETH_ALEN];
+	__u8 l2[ETH_HLEN + 4 * UTM_MAX_VLAN_TAGS];
+	union {
+		struct iphdr v4;
+		struct ipv6hdr v6;
+	} ip;
 
-	if (!csum || msg_len > DNS_RESP_MAX)
+	if (!csum || msg_len > DNS_RESP_MAX || l2len < ETH_HLEN || l2len > sizeof(l2))
 		return -1;
-	if (bpf_xdp_adjust_tail(ctx, (int)(l4 + 8 + msg_len) - (int)pkt_len))
+	if (bpf_xdp_load_bytes(ctx, 0, l2, l2len) ||
+	    bpf_xdp_load_bytes(ctx, l3, &ip, p->family == 4 ? sizeof(ip.v4) : sizeof(ip.v6)))
 		return -1;
-	if (bpf_xdp_load_bytes(ctx, 0, macs, sizeof(macs)))
-		return -1;
-	swap_bytes(macs, macs + ETH_ALEN, ETH_ALEN);
-	if (bpf_xdp_store_bytes(ctx, 0, macs, sizeof(macs)))
-		return -1;
+	swap_bytes(l2, l2 + ETH_ALEN, ETH_ALEN);
 	if (p->family == 4) {
-		struct iphdr ip;
-
-		if (bpf_xdp_load_bytes(ctx, l3, &ip, sizeof(ip)))
-			return -1;
-		swap_bytes((__u8 *)&ip.saddr, (__u8 *)&ip.daddr, 4);
-		ip.tot_len = bpf_htons(l4 - l3 + 8 + msg_len);
-		ip.ttl = 64;
-		ip.frag_off = 0;
-		ip.check = ip4_csum(&ip);
-		if (bpf_xdp_store_bytes(ctx, l3, &ip, sizeof(ip)))
-			return -1;
+		swap_bytes((__u8 *)&ip.v4.saddr, (__u8 *)&ip.v4.daddr, 4);
+		ip.v4.tot_len = bpf_htons(l4 - l3 + 8 + msg_len);
+		ip.v4.ttl = 64;
+		ip.v4.frag_off = 0;
+		ip.v4.check = ip4_csum(&ip.v4);
 	} else {
-		struct ipv6hdr ip6;
-
-		if (bpf_xdp_load_bytes(ctx, l3, &ip6, sizeof(ip6)))
-			return -1;
-		swap_bytes((__u8 *)&ip6.saddr, (__u8 *)&ip6.daddr, 16);
-		ip6.payload_len = bpf_htons(8 + msg_len);
-		ip6.hop_limit = 64;
-		if (bpf_xdp_store_bytes(ctx, l3, &ip6, sizeof(ip6)))
-			return -1;
+		swap_bytes((__u8 *)&ip.v6.saddr, (__u8 *)&ip.v6.daddr, 16);
+		ip.v6.payload_len = bpf_htons(8 + msg_len);
+		ip.v6.hop_limit = 64;
 	}
-	if (bpf_xdp_store_bytes(ctx, l4, &udp, sizeof(udp)))
+	if (dns_resize(ctx, pkt_len, l4 + 8 + msg_len))
+		return -1;
+	if (bpf_xdp_store_bytes(ctx, 0, l2, l2len) ||
+	    bpf_xdp_store_bytes(ctx, l3, &ip, p->family == 4 ? sizeof(ip.v4) : sizeof(ip.v6)) ||
+	    bpf_xdp_store_bytes(ctx, l4, &udp, sizeof(udp)))
 		return -1;
 	return bpf_xdp_store_bytes(ctx, l4 + 8, s->resp, msg_len) ? -1 : 0;
 }

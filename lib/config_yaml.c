@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 
 #include <linux/types.h>
 #include <yaml.h>
@@ -339,6 +340,23 @@ static const struct choice dns_modes[] = {
 	{NULL, 0},
 };
 
+/*
+ * dns.mode: `mode: null` is YAML's null, but it is also the natural way to
+ * name the NULL answer mode (Pi-hole's term), so the word itself is taken
+ * as the mode; an empty value is still "missing".
+ */
+static int set_dns_mode(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+			const void *arg)
+{
+	const char *v = (const char *)n->data.scalar.value;
+
+	if (n->type == YAML_SCALAR_NODE && is_null(n) && !strcasecmp(v, "null")) {
+		*(int *)dst = UTM_DNS_NULL;
+		return 0;
+	}
+	return set_choice(w, what, n, dst, arg);
+}
+
 /* arg: (void *)4 or (void *)6, the address family expected. */
 static int set_addr(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		    const void *arg)
@@ -381,7 +399,7 @@ static const struct field list_fields[] = {
 };
 
 static const struct field dns_fields[] = {
-	{"mode", set_choice, CFG(dns_mode), dns_modes},
+	{"mode", set_dns_mode, CFG(dns_mode), dns_modes},
 	{"ttl", set_uint, CFG(dns_ttl), NULL},
 	{"sinkhole-ipv4", set_addr, CFG(dns_sink4), (const void *)4},
 	{"sinkhole-ipv6", set_addr, CFG(dns_sink6), (const void *)6},

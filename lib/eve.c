@@ -345,6 +345,10 @@ static int add_dns_entry(json_t *u, const struct utm_block_event *ev)
 	const char *mode = ev->dns_mode < 4 ? dns_mode_names[ev->dns_mode] : "unknown";
 
 	eve_dns_name(ev->qname + off, len > off ? len - off : 0, entry, sizeof(entry));
+	/* List entries are lower case; the query keeps the case it was sent in. */
+	for (char *c = entry; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c += 'a' - 'A';
 	return json_object_set_new(u, "action", json_string("dns_answer")) ||
 	       json_object_set_new(u, "dns_mode", json_string(mode)) ||
 	       json_object_set_new(u, "entry", json_string(entry));

@@ -12,6 +12,8 @@ PKGS=(
 	# lab, tests and demo peers
 	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping
 	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux
+	# DNS benchmark (bench/dns.sh): the standard DNS load generator
+	dnsperf
 	# unit tests: time zones for EVE timestamps
 	tzdata
 )

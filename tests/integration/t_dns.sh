@@ -62,8 +62,9 @@ ask() {
 ask4() { ask @"$LAB_DNS_IP4" "$@"; }
 
 # seen NAME TYPE: how many times the resolver logged a query for NAME/TYPE
-# (case-insensitive: dnsmasq logs the name as it was asked).
-seen() { grep -ciF "query[$2] $1 from" "$QLOG"; }
+# from the LAN host (case-insensitive: dnsmasq logs the name as asked). The
+# lab's own readiness check asks for www.example.test from the WAN side.
+seen() { grep -ciF "query[$2] $1 from $LAB_LAN_IP4" "$QLOG"; }
 
 # The resolver writes its log asynchronously: wait until NAME/TYPE was seen
 # at least N times (default 1).
@@ -76,6 +77,20 @@ seen_wait_n() {
 	return 1
 }
 seen_wait() { seen_wait_n "$1" "$2" 1; }
+
+# Wait until utm-load has not (re)loaded for a second. A configuration edit
+# followed by SIGHUP gives two reloads (the signal's and the file watch's);
+# the next step must not mistake the second for its own.
+settle() {
+	local last=-1 now i
+	for ((i = 0; i < 20; i++)); do
+		now=$(t_loads)
+		[ "$now" = "$last" ] && return 0
+		last=$now
+		sleep 1
+	done
+	return 1
+}
 
 # Everything the resolver received so far is in its log once this query,
 # sent last, is (dnsmasq logs in order): then a 0 from `seen` means "never".
@@ -195,6 +210,54 @@ check_eq "lan counter dns_allowlisted" "$ALLOWED" "$(port_counter lan dns_allowl
 check_eq "wan counter dns_blocked (queries come from the LAN only)" 0 \
 	"$(port_counter wan dns_blocked)"
 
+# ------------------------------------------------------------ every length
+
+# The answer is longer than the query (an answer record; an EDNS cookie in
+# the query is not echoed), so the guard must grow the frame. Every label
+# length 1..63 (so every frame length over a 64-byte span), A and AAAA, with
+# and without EDNS, and over IPv6: each query gets the guard's answer.
+# Eight dig processes in parallel keep the run short even when answers are
+# missing (each then costs a 1 s timeout).
+SWEEP=$LAB_RUN/sweep
+mkdir -p "$SWEEP"
+# sweep_part TAG TYPE FIRST LAST DIG_ARGS...: one dig, one query per length.
+sweep_part() {
+	local tag=$1 type=$2 first=$3 last=$4 n q=()
+	shift 4
+	for ((n = first; n <= last; n++)); do
+		q+=("$(printf "%${n}s" "" | tr ' ' x).$tag.len.bad.example.test" "$type")
+	done
+	lab_lan dig +time=1 +tries=1 +noall +answer "$@" "${q[@]}" >"$SWEEP/$tag.$first" 2>&1
+}
+pids=()
+for half in "1 32" "33 63"; do
+	# shellcheck disable=SC2086
+	{
+		sweep_part a-edns A $half @"$LAB_DNS_IP4" &
+		pids+=($!)
+		sweep_part a-noedns A $half +noedns @"$LAB_DNS_IP4" &
+		pids+=($!)
+		sweep_part aaaa-edns AAAA $half @"$LAB_DNS_IP4" &
+		pids+=($!)
+		sweep_part v6-aaaa AAAA $half -6 @"$LAB_WEB_IP6" &
+		pids+=($!)
+	}
+done
+wait "${pids[@]}"
+for tag in a-edns a-noedns aaaa-edns v6-aaaa; do
+	# Label lengths that got no null answer (0.0.0.0 or ::).
+	missing=$(for ((n = 1; n <= 63; n++)); do
+		grep -qE "^x{$n}\.$tag\.len\.bad\.example\.test\.[[:space:]]+${TTL}[[:space:]]+IN[[:space:]]+A{1,4}[[:space:]]+(0\.0\.0\.0|::)\$" \
+			"$SWEEP/$tag".* || printf ' %d' "$n"
+	done)
+	check_eq "every label length 1..63 answered: $tag (lengths without an answer:${missing:- none})" \
+		"" "$missing"
+done
+flush_qlog
+check_eq "the resolver never saw the length sweep" 0 "$(grep -c 'len\.bad\.example\.test from' "$QLOG")"
+eve_wait true $((BLOCKED_UDP + 4 * 63))
+check_eq "one event per query of the sweep" $((4 * 63)) $(($(ev true) - BLOCKED_UDP))
+
 # ------------------------------------------------------------ modes by reload
 
 # Each mode is a configuration change picked up by SIGHUP (utm-load also
@@ -202,6 +265,7 @@ check_eq "wan counter dns_blocked (queries come from the LAN only)" 0 \
 set_mode() {
 	write_config "$@"
 	t_reload || not_ok "reload with dns mode $1"
+	settle
 }
 before=$(ev true)
 set_mode nxdomain
@@ -353,6 +417,7 @@ fi
 
 # The common case without a configuration file: --block-domains,
 # --allow-domains, --dns-mode (a restart that adopts the running bridge).
+settle
 loads=$(t_loads)
 lab_restart_utm --block-domains tests/fixtures/domains/demo-block.txt \
 	--allow-domains tests/fixtures/domains/demo-allow.txt --dns-mode nxdomain ||

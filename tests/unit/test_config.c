@@ -178,6 +178,14 @@ static void test_dns(void **state)
 	assert_int_equal(cfg.lists[1].refuse_invalid, 0);
 	assert_int_equal(cfg.lists[2].kind, UTM_LIST_KIND_IP);
 	utm_cfg_free(&cfg);
+	/* `mode: null` (YAML's null) names the NULL mode; an empty value does not. */
+	utm_cfg_defaults(&cfg);
+	cfg.dns_mode = UTM_DNS_NODATA;
+	assert_int_equal(parse("dns:\n  mode: null\n", "t.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.dns_mode, UTM_DNS_NULL);
+	assert_int_not_equal(parse("dns:\n  mode:\n", "t.yaml", &cfg, err, sizeof(err)), 0);
+	assert_string_equal(err, "t.yaml:2: dns.mode: missing value");
+	utm_cfg_free(&cfg);
 	(void)state;
 }
 

@@ -330,7 +330,7 @@ static __always_inline int dns_guard(struct xdp_md *ctx, const struct pkt *p,
 	q.nlab = s->nlab;
 	if (dns_read_tail(ctx, p, &q))
 		return -1;
-	dns_hash_suffixes(q.name_len, cfg->dns_seed);
+	dns_hash_suffixes(q.name_len, q.nlab, cfg->dns_seed);
 	if (!dns_match(&q, gen, &allowed)) {
 		if (allowed) {
 			count(&st->dns_allowlisted, len);

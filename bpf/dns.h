@@ -9,9 +9,9 @@
  * blocked) is bridged untouched; DNS over TCP is the inspector's.
  *
  * The name is copied into a per-CPU scratch buffer, its labels are found
- * walking forward, then it is hashed walking backward (dnshash.h) so that
- * keys[i] is the key of the suffix starting at byte i; one lookup per label
- * start then matches the name and each of its parent domains.
+ * walking forward, then it is hashed walking backward label by label
+ * (dnshash.h) so that keys[l] is the key of the suffix starting at label
+ * offset l; one lookup per label then matches the name and each parent.
  */
 #ifndef UTM_DNS_H
 #define UTM_DNS_H
@@ -54,7 +54,7 @@ struct dns_scratch {
 	__u8 name[256];		      /* the question name as received */
 	__u8 resp[DNS_RESP_MAX + 5];  /* the answer's DNS message, padded for csum */
 	__u16 labs[DNS_LABELS_MAX + 1]; /* offsets of the label length bytes */
-	__u64 keys[256];	      /* keys[i]: key of the suffix at name[i] */
+	__u64 keys[256];	      /* keys[l]: key of the suffix at label offset l */
 	/*
 	 * Results of dns_find_labels. They go through this map value on
 	 * purpose: read back, they are unknown to the verifier, so it checks
@@ -185,28 +185,40 @@ static __always_inline int dns_read_tail(struct xdp_md *ctx, const struct pkt *p
 
 struct hash_ctx {
 	__u64 h;
-	__u32 len;
+	__u32 nlab;
+	__u32 end; /* the label being hashed ends before this offset */
 };
 
-static long hash_step(__u64 i, void *arg)
+/* Hash one label backwards, from its last byte to its length byte. */
+static long hash_label(__u64 j, void *arg)
 {
 	struct hash_ctx *c = arg;
 	struct dns_scratch *s = scratch();
-	__u32 at = bounded(c->len - 1 - (__u32)i, 0xff);
+	__u32 start, i;
+	__u64 h = c->h;
 
 	if (!s)
 		return 1;
-	c->h = dnshash_step(c->h, s->name[at]);
-	s->keys[at] = dnshash_finish(c->h);
+	start = bounded(s->labs[bounded(c->nlab - 1 - (__u32)j, DNS_LABELS_MAX)], 0xff);
+	for (i = 0; i < 64; i++) { /* a length byte and at most 63 more */
+		__u32 at = c->end - 1 - i;
+
+		if (at < start || at >= c->end)
+			break;
+		h = dnshash_step(h, s->name[bounded(at, 0xff)]);
+	}
+	s->keys[start] = dnshash_finish(h);
+	c->h = h;
+	c->end = start;
 	return 0;
 }
 
-/* keys[i] = key of the suffix starting at name[i], for every i. */
-static __always_inline void dns_hash_suffixes(__u32 len, __u64 seed)
+/* keys[l] = key of the suffix starting at label offset l, for each label. */
+static __always_inline void dns_hash_suffixes(__u32 len, __u32 nlab, __u64 seed)
 {
-	struct hash_ctx c = { .h = seed, .len = len };
+	struct hash_ctx c = { .h = seed, .nlab = nlab, .end = len };
 
-	bpf_loop(len & 0xff, hash_step, &c, 0);
+	bpf_loop(nlab & DNS_LABELS_MAX, hash_label, &c, 0);
 }
 
 struct match_ctx {

@@ -531,13 +531,19 @@ static int parse_send(struct send_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* Attach the sink to ifindex in native mode; *old: the program it replaced. */
-static int sink_attach(struct dnsblast_bpf *skel, int ifindex, __u32 *old)
+/*
+ * Attach the sink to ifindex in native mode. *old: an fd holding the
+ * program it replaced (or -1), taken before the replacement: a program
+ * attached without a pin or link is freed the moment it is replaced.
+ */
+static int sink_attach(struct dnsblast_bpf *skel, int ifindex, int *old)
 {
+	__u32 id = 0;
 	int rc;
 
-	*old = 0;
-	bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, old);
+	*old = -1;
+	if (bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) == 0 && id)
+		*old = bpf_prog_get_fd_by_id(id);
 	rc = bpf_xdp_attach(ifindex, bpf_program__fd(skel->progs.dnsblast_sink),
 			    XDP_FLAGS_DRV_MODE, NULL);
 	if (rc)
@@ -546,13 +552,11 @@ static int sink_attach(struct dnsblast_bpf *skel, int ifindex, __u32 *old)
 }
 
 /* Put back what the sink replaced (or nothing). */
-static void sink_detach(int ifindex, __u32 old)
+static void sink_detach(int ifindex, int old)
 {
-	int fd = old ? bpf_prog_get_fd_by_id(old) : -1;
-
-	if (fd >= 0) {
-		bpf_xdp_attach(ifindex, fd, XDP_FLAGS_DRV_MODE, NULL);
-		close(fd);
+	if (old >= 0) {
+		bpf_xdp_attach(ifindex, old, XDP_FLAGS_DRV_MODE, NULL);
+		close(old);
 	} else {
 		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	}
@@ -569,7 +573,7 @@ static int cmd_send(int argc, char **argv)
 	__u64 st0 = 0, sc0 = 0, st1 = 0, sc1 = 0;
 	long n, skipped, i;
 	double secs = 0;
-	__u32 old = 0;
+	int old = -1;
 
 	if (parse_send(&o, argc, argv))
 		return 2;

@@ -32,6 +32,22 @@ static __always_inline __u16 entry_list(const struct utm_ip_entry *e, __u8 dir)
 	return dir == UTM_DIR_INBOUND ? e->list_in : e->list_out;
 }
 
+/*
+ * 0 when no prefix of the slot can cover addr: its /24's bit is clear. One
+ * array lookup instead of a trie walk for the addresses no prefix covers.
+ */
+static __always_inline int may_be_in_prefix4(__u32 slot, const __u8 *addr)
+{
+	__u32 blk = (__u32)addr[0] << 16 | (__u32)addr[1] << 8 | addr[2], word = blk >> 6;
+	void *bits = bpf_map_lookup_elem(&ip4_net_bits, &slot);
+	__u64 *w;
+
+	if (!bits)
+		return 1;
+	w = bpf_map_lookup_elem(bits, &word);
+	return !w || (*w >> (blk & 63)) & 1;
+}
+
 /* Which list of one kind (block or allow) holds an IPv4 address, or 0. */
 static __always_inline __u16 match4(__u32 gen, __u32 kind, const __u8 *addr, __u8 dir)
 {
@@ -46,7 +62,7 @@ static __always_inline __u16 match4(__u32 gen, __u32 kind, const __u8 *addr, __u
 		__builtin_memcpy(k.addr, addr, 4);
 		list = entry_list(bpf_map_lookup_elem(inner, &k), dir);
 	}
-	if (list)
+	if (list || !may_be_in_prefix4(slot, addr))
 		return list;
 	inner = bpf_map_lookup_elem(&ip4_prefix, &slot);
 	if (inner) {

@@ -77,12 +77,31 @@ struct ip6_prefix_inner {
 	__type(value, struct utm_ip_entry);
 };
 
+struct ip4_net_bits_inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, UTM_NET4_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, UTM_LIST_SLOTS);
 	__type(key, __u32);
 	__array(values, struct ip4_exact_inner);
 } ip4_exact SEC(".maps");
+
+/*
+ * Per slot (as the list maps), the /24 bitmap of the ip4_prefix map in the
+ * same slot (see UTM_NET4_WORDS). An empty slot means "no bitmap": the
+ * trie is always walked. Pinned live as ip4_block_bits, ip4_allow_bits.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, UTM_LIST_SLOTS);
+	__type(key, __u32);
+	__array(values, struct ip4_net_bits_inner);
+} ip4_net_bits SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);

@@ -123,6 +123,13 @@ struct utm_dns_entry {
 	__u16 allow_sub;  /* list allowing every name below it */
 };
 
+/*
+ * ip4_net_bits inner maps (ARRAY of __u64): one bit per IPv4 /24, set when
+ * some prefix in the matching ip4_prefix map covers any of that /24. Most
+ * addresses are covered by no prefix; the bit spares them the trie walk.
+ */
+#define UTM_NET4_WORDS (1 << 18) /* 2^24 /24s, 64 bits a word: 2 MiB */
+
 /* Key of ip4_exact inner maps: one IPv4 address. */
 struct utm_ip4_key {
 	__u8 addr[4];

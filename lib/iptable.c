@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "iptable.h"
+#include "netbits.h"
 
 struct slot {
 	struct ip_prefix p;
@@ -168,4 +169,13 @@ size_t iptable_export(const struct iptable *t, enum ipkey_kind k, void *keys,
 		vals[n++] = s->v;
 	}
 	return n;
+}
+
+void iptable_net4_bits(const struct iptable *t, uint64_t *words)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		if (t->slots[i].used && ipkey_kind_of(&t->slots[i].p) == IPKEY_PREFIX4)
+			netbits_set(words, &t->slots[i].p);
 }

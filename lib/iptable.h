@@ -38,6 +38,9 @@ size_t iptable_size(const struct iptable *t);
 size_t iptable_export(const struct iptable *t, enum ipkey_kind k, void *keys,
 		      struct utm_ip_entry *vals);
 
+/* Set the /24 bits (lib/netbits.h) of every IPv4 prefix in t into words. */
+void iptable_net4_bits(const struct iptable *t, uint64_t *words);
+
 /* Size of one map key of kind k. */
 size_t ipkey_size(enum ipkey_kind k);
 

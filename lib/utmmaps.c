@@ -15,7 +15,7 @@
 const char *const utm_map_names[] = {
 	"port_cfg",    "settings",     "ip4_exact",	"ip6_exact",
 	"ip4_prefix", "ip6_prefix",  "list_info",    "list_hits",	"port_stats",
-	"event_stats", "ev_src_limit", "ev_global_limit", "events", "dns_names", NULL,
+	"event_stats", "ev_src_limit", "ev_global_limit", "events", "dns_names", "ip4_net_bits", NULL,
 };
 
 const char *utm_outer_name(enum ipkey_kind k)
@@ -33,6 +33,11 @@ const char *utm_outer_name(enum ipkey_kind k)
 		break;
 	}
 	return "?";
+}
+
+const char *utm_live_bits_name(int allow)
+{
+	return allow ? "ip4_allow_bits" : "ip4_block_bits";
 }
 
 const char *utm_live_name(enum ipkey_kind k, int allow)
@@ -69,10 +74,10 @@ static int open_pin(const char *root, const char *name, char *err, size_t errlen
 
 int utm_maps_open(const char *root, struct utm_maps *m, char *err, size_t errlen)
 {
-	int *fds[] = { &m->settings,  &m->port_cfg,   &m->list_info, &m->list_hits,
-		       &m->port_stats, &m->event_stats, &m->dns_names };
+	int *fds[] = { &m->settings,   &m->port_cfg,    &m->list_info, &m->list_hits,
+		       &m->port_stats, &m->event_stats, &m->dns_names, &m->net4_bits };
 	const char *names[] = { "settings",   "port_cfg",    "list_info", "list_hits",
-				"port_stats", "event_stats", "dns_names" };
+				"port_stats", "event_stats", "dns_names", "ip4_net_bits" };
 	size_t i;
 
 	memset(m, -1, sizeof(*m));

@@ -23,6 +23,7 @@
 struct utm_maps {
 	int settings, port_cfg, list_info, list_hits, port_stats, event_stats;
 	int dns_names; /* outer map of the DNS guard, indexed by generation */
+	int net4_bits; /* outer map of the /24 bitmaps, slots as the list maps */
 	int outer[UTM_KIND_END]; /* ip4_exact, ip4_prefix, ip6_exact, ip6_prefix by ipkey_kind */
 };
 
@@ -31,6 +32,9 @@ extern const char *const utm_map_names[];
 
 /* Name of the outer map for kind k ("ip4_exact", ...). */
 const char *utm_outer_name(enum ipkey_kind k);
+
+/* Name under which the live /24 bitmap of the block or allow prefixes is pinned. */
+const char *utm_live_bits_name(int allow);
 
 /* Name under which the DNS guard's live inner map is pinned. */
 #define UTM_DNS_LIVE_NAME "domains"

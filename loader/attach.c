@@ -86,6 +86,14 @@ static int find_btf_types(struct loader *L)
 	if (id < 0)
 		return -1;
 	L->value_type = id;
+	id = btf__find_by_name_kind(btf, "__u32", BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -1;
+	L->u32_type = id;
+	id = btf__find_by_name_kind(btf, "__u64", BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -1;
+	L->u64_type = id;
 	id = btf__find_by_name_kind(btf, "utm_dns_key", BTF_KIND_STRUCT);
 	if (id < 0)
 		return -1;
@@ -384,6 +392,9 @@ int loader_detach(const struct utm_cfg *cfg)
 				unlink(path);
 	if (!utm_pin_path(path, sizeof(path), cfg->pin_root, UTM_DNS_LIVE_NAME))
 		unlink(path);
+	for (i = 0; i < 2; i++)
+		if (!utm_pin_path(path, sizeof(path), cfg->pin_root, utm_live_bits_name(i)))
+			unlink(path);
 	if (rmdir(cfg->pin_root) && errno != ENOENT) {
 		log_err("removing %s: %s", cfg->pin_root, strerror(errno));
 		return -1;

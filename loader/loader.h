@@ -22,6 +22,7 @@ struct loader {
 	int btf_fd;		   /* the program's BTF, for new inner maps */
 	__u32 key_type[UTM_KIND_END], value_type;
 	__u32 dns_key_type, dns_value_type;
+	__u32 u32_type, u64_type; /* for the /24 bitmaps */
 	__u64 dns_seed;	 /* the name hash seed, kept across restarts in settings */
 	int dns_enabled; /* any domain list configured */
 	FILE *event_log;

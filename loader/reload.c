@@ -24,6 +24,7 @@
 #include "lib/domtable.h"
 #include "lib/fileutil.h"
 #include "lib/iptable.h"
+#include "lib/netbits.h"
 #include "loader.h"
 
 /* Room for `utm-ctl add` entries in each live map between reloads. */
@@ -274,6 +275,46 @@ static int build_inner(struct loader *L, enum ipkey_kind k, int allow, const str
 	return fd;
 }
 
+/* A new /24 bitmap of the IPv4 prefixes of t (lib/netbits.h). */
+static int build_bits(struct loader *L, int allow, const struct iptable *t)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .btf_fd = L->btf_fd, .btf_key_type_id = L->u32_type,
+		    .btf_value_type_id = L->u64_type);
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	uint64_t *words = calloc(NETBITS_WORDS, sizeof(*words));
+	__u64 *vals = NULL;
+	__u32 *keys = NULL, n = 0, i;
+	int fd = -ENOMEM;
+
+	if (!words)
+		return fd;
+	iptable_net4_bits(t, words);
+	keys = calloc(NETBITS_WORDS, sizeof(*keys));
+	vals = calloc(NETBITS_WORDS, sizeof(*vals));
+	if (!keys || !vals)
+		goto out;
+	/* The array starts zeroed: only the words with bits set are written. */
+	for (i = 0; i < NETBITS_WORDS; i++) {
+		if (!words[i])
+			continue;
+		keys[n] = i;
+		vals[n++] = words[i];
+	}
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, utm_live_bits_name(allow), sizeof(__u32),
+			    sizeof(__u64), NETBITS_WORDS, &o);
+	if (fd >= 0 && n && bpf_map_update_batch(fd, keys, vals, &n, &bo)) {
+		int err = -errno;
+
+		close(fd);
+		fd = err;
+	}
+out:
+	free(words);
+	free(keys);
+	free(vals);
+	return fd;
+}
+
 /* A new DNS guard map holding the names of t. */
 static int build_dns(struct loader *L, const struct domtable *t)
 {
@@ -319,11 +360,21 @@ static void wait_for_readers(void)
 
 /* Build the idle generation's maps and put them in the outer maps. */
 static int fill_idle(struct loader *L, const struct gen_tables *g, int ng,
-		     int fds[UTM_KIND_END][2], int *dns_fd)
+		     int fds[UTM_KIND_END][2], int bits[2], int *dns_fd)
 {
 	__u32 slot = ng;
 	int k, a;
 
+	for (a = 0; a < 2; a++) {
+		bits[a] = build_bits(L, a, g->ip[a]);
+		slot = utm_slot(ng, a);
+		if (bits[a] < 0 ||
+		    bpf_map_update_elem(L->maps.net4_bits, &slot, &bits[a], BPF_ANY)) {
+			log_err("building %s: %s", utm_live_bits_name(a),
+				strerror(bits[a] < 0 ? -bits[a] : errno));
+			return -1;
+		}
+	}
 	for (k = UTM_KIND_FIRST; k < UTM_KIND_END; k++) {
 		for (a = 0; a < 2; a++) {
 			fds[k][a] = build_inner(L, k, a, g->ip[a]);
@@ -346,12 +397,18 @@ static int fill_idle(struct loader *L, const struct gen_tables *g, int ng,
 	return 0;
 }
 
-/* Empty generation g's slots; close_fds: and close the maps we built. */
-static void clear_gen(struct loader *L, int g, int fds[UTM_KIND_END][2], int dns_fd)
+/* Empty generation g's slots, and close the fds of maps we built (not -1). */
+static void clear_gen(struct loader *L, int g, int fds[UTM_KIND_END][2], int bits[2], int dns_fd)
 {
 	__u32 slot;
 	int k, a;
 
+	for (a = 0; a < 2; a++) {
+		slot = utm_slot(g, a);
+		bpf_map_delete_elem(L->maps.net4_bits, &slot);
+		if (bits[a] >= 0)
+			close(bits[a]);
+	}
 	for (k = UTM_KIND_FIRST; k < UTM_KIND_END; k++) {
 		for (a = 0; a < 2; a++) {
 			slot = utm_slot(g, a);
@@ -369,19 +426,23 @@ static void clear_gen(struct loader *L, int g, int fds[UTM_KIND_END][2], int dns
 static int swap_in(struct loader *L, const struct gen_tables *g)
 {
 	int gen = utm_live_gen(&L->maps), ng, k, a, fds[UTM_KIND_END][2], dns_fd = -1;
-	int none[UTM_KIND_END][2];
+	int none[UTM_KIND_END][2], bits[2] = { -1, -1 }, no_bits[2] = { -1, -1 };
 
 	if (gen < 0)
 		return -1;
 	ng = !gen;
 	memset(fds, -1, sizeof(fds));
 	memset(none, -1, sizeof(none));
-	if (fill_idle(L, g, ng, fds, &dns_fd) || loader_write_settings(L, ng)) {
-		clear_gen(L, ng, fds, dns_fd);
+	if (fill_idle(L, g, ng, fds, bits, &dns_fd) || loader_write_settings(L, ng)) {
+		clear_gen(L, ng, fds, bits, dns_fd);
 		return -1;
 	}
 	wait_for_readers();
-	clear_gen(L, gen, none, -1);
+	clear_gen(L, gen, none, no_bits, -1);
+	for (a = 0; a < 2; a++) {
+		repin_live(L, utm_live_bits_name(a), bits[a]);
+		close(bits[a]);
+	}
 	for (k = UTM_KIND_FIRST; k < UTM_KIND_END; k++)
 		for (a = 0; a < 2; a++)
 			repin_live(L, utm_live_name(k, a), fds[k][a]);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "lib/fileutil.h"
+#include "lib/netbits.h"
 #include "utm-ctl.h"
 
 struct find_line {
@@ -180,6 +181,33 @@ static int entry_args(int argc, char **argv, struct ip_prefix *p, int *allow)
 	return have ? 0 : -1;
 }
 
+/*
+ * A new IPv4 prefix must also set its /24 bits, or the XDP program would
+ * skip the trie for it. Bits are never cleared here: a stale bit only costs
+ * a trie walk, and the next reload rebuilds the bitmap exactly.
+ */
+static int set_net4_bits(struct ctl *c, const struct ip_prefix *p, __u32 slot)
+{
+	__u32 first, count, b, w;
+	int fd = utm_inner_fd(c->maps.net4_bits, slot), rc = 0;
+	__u64 word;
+
+	if (fd < 0)
+		return 0; /* no bitmap: the trie is always walked */
+	netbits_blocks(p, &first, &count);
+	for (b = first; b < first + count && !rc; b = (w + 1) << 6) {
+		w = b >> 6;
+		if (bpf_map_lookup_elem(fd, &w, &word))
+			word = 0;
+		/* The bits of this word that the range covers. */
+		for (; b < first + count && (b >> 6) == w; b++)
+			word |= 1ULL << (b & 63);
+		rc = bpf_map_update_elem(fd, &w, &word, BPF_ANY);
+	}
+	close(fd);
+	return rc;
+}
+
 /* Update (or delete) p's entry in the live map: set or clear the runtime id. */
 static int update_live(struct ctl *c, const struct ip_prefix *p, int allow, int add)
 {
@@ -226,6 +254,10 @@ static int update_live(struct ctl *c, const struct ip_prefix *p, int allow, int 
 		v.list_in = v.list_in == rt ? 0 : v.list_in;
 		v.list_out = v.list_out == rt ? 0 : v.list_out;
 	}
+	/* The bits before the entry, so the entry is never skipped. */
+	if (add && k == IPKEY_PREFIX4 &&
+	    set_net4_bits(c, p, utm_slot(gen, allow ? UTM_SLOT_ALLOW : UTM_SLOT_BLOCK)))
+		fprintf(stderr, "utm-ctl: updating the /24 bitmap: %s\n", strerror(errno));
 	if (!v.list_in && !v.list_out)
 		rc = bpf_map_delete_elem(fd, &key);
 	else

@@ -34,6 +34,13 @@ check "counters survived the restart ($rx_before -> $rx_after)" test "$rx_after"
 check "forwarding after the restart" ping4_ok "$LAB_WEB_IP4"
 check_fails "blocking after the restart" ping4_ok 203.0.113.66
 
+# A runtime prefix takes effect at once, /24 bitmap included (203.0.113.0/24
+# holds no prefix yet, so its bit starts clear).
+check "utm-ctl add of a prefix" ctl add 203.0.113.64/29
+check_fails "the runtime prefix blocks at once" ping4_ok 203.0.113.67
+check "utm-ctl remove of the prefix" ctl remove 203.0.113.64/29
+check "the removed prefix no longer blocks" ping4_ok 203.0.113.67
+
 # A graceful stop also leaves the bridge running.
 kill -TERM "$LAB_UTM_PID"
 wait "$LAB_UTM_PID" 2>/dev/null

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "lib/iptable.h"
+#include "lib/netbits.h"
 
 static struct ip_prefix P(const char *s)
 {
@@ -121,6 +122,58 @@ static void test_invalid_prefix_refused(void **state)
 	iptable_free(t);
 }
 
+static int bit(const uint64_t *w, uint32_t blk)
+{
+	return (w[blk >> 6] >> (blk & 63)) & 1;
+}
+
+/* The /24 bitmap marks exactly the /24s that some IPv4 prefix touches. */
+static void test_net4_bits(void **state)
+{
+	uint64_t *w = calloc(NETBITS_WORDS, sizeof(*w));
+	struct iptable *t = iptable_new();
+	const char *in[] = { "10.0.0.0/8", "192.0.2.128/25", "198.51.100.7/32", "203.0.113.8/29",
+			     "2001:db8::/32" };
+	size_t i, set = 0;
+
+	for (i = 0; i < 5; i++) {
+		struct ip_prefix p = P(in[i]);
+
+		assert_int_equal(iptable_add(t, &p, 3, UTM_DIR_BOTH), 0);
+	}
+	iptable_net4_bits(t, w);
+	for (i = 0; i < NETBITS_WORDS * 64; i++)
+		set += bit(w, i);
+	/* 65536 /24s of 10/8, one for 192.0.2.128/25, one for 203.0.113.8/29;
+	 * a /32 lives in the hash map and IPv6 has no bitmap. */
+	assert_int_equal(set, 65536 + 2);
+	assert_true(bit(w, 10 << 16));
+	assert_true(bit(w, (10 << 16) | 0xffff));
+	assert_false(bit(w, (11 << 16)));
+	assert_true(bit(w, (192 << 16) | (0 << 8) | 2));
+	assert_true(bit(w, (203 << 16) | (0 << 8) | 113));
+	assert_false(bit(w, (198 << 16) | (51 << 8) | 100));
+	free(w);
+	iptable_free(t);
+}
+
+/* A prefix shorter than /24 covers 2^(24-len) blocks, aligned. */
+static void test_net4_blocks(void **state)
+{
+	struct ip_prefix p = P("0.0.0.0/0"), q = P("172.16.0.0/12"), r = P("192.0.2.200/30");
+	uint32_t first, count;
+
+	netbits_blocks(&p, &first, &count);
+	assert_int_equal(first, 0);
+	assert_int_equal(count, 1u << 24);
+	netbits_blocks(&q, &first, &count);
+	assert_int_equal(first, 172u << 16 | 16u << 8);
+	assert_int_equal(count, 1u << 12);
+	netbits_blocks(&r, &first, &count);
+	assert_int_equal(first, 192u << 16 | 2);
+	assert_int_equal(count, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +182,8 @@ int main(void)
 		cmocka_unit_test(test_export_lpm_keys),
 		cmocka_unit_test(test_growth_keeps_entries),
 		cmocka_unit_test(test_invalid_prefix_refused),
+		cmocka_unit_test(test_net4_bits),
+		cmocka_unit_test(test_net4_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,6 +45,7 @@
 
 #include "bpf/dnsblast_types.h"
 #include "dnsblast.skel.h"
+#include "lib/netdev.h"
 
 #define RUN_SECONDS 0.1	   /* aim for test runs this long (see utm-gen-pace.c) */
 #define MAX_RUN (1U << 24) /* iterations per test run at most */
@@ -89,38 +90,6 @@ struct query_spec {
 	uint8_t src_mac[6], dst_mac[6];
 	uint16_t qtype;
 };
-
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 255)
-			return -1;
-		mac[i] = b[i];
-	}
-	return 0;
-}
-
-static int if_mac(const char *ifname, uint8_t mac[6])
-{
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc;
-
-	if (fd < 0)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	rc = ioctl(fd, SIOCGIFHWADDR, &ifr);
-	close(fd);
-	if (rc)
-		return -1;
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	return 0;
-}
 
 /* An address of either family; *family must match when already set. */
 static int parse_addr(const char *s, int *family, uint8_t out[16])
@@ -490,7 +459,7 @@ static int parse_send(struct send_opts *o, int argc, char **argv)
 	while (!bad && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->dev = optarg; break;
-		case 'M': o->have_dst_mac = 1; bad = parse_mac(optarg, o->q.dst_mac); break;
+		case 'M': o->have_dst_mac = 1; bad = mac_parse(optarg, o->q.dst_mac); break;
 		case 'D': o->have_dst = 1; bad = parse_addr(optarg, &o->q.family, o->q.dst); break;
 		case 'S': have_src = 1; bad = parse_addr(optarg, &o->q.family, o->q.src); break;
 		case 'n': o->names = optarg; break;
@@ -524,7 +493,7 @@ static int parse_send(struct send_opts *o, int argc, char **argv)
 	if (!have_src)
 		parse_addr(o->q.family == AF_INET ? "10.99.0.10" : "fd99::10", &o->q.family,
 			   o->q.src);
-	if (if_mac(o->dev, o->q.src_mac)) {
+	if (netdev_mac(o->dev, o->q.src_mac)) {
 		fprintf(stderr, "utm-dnsblast: %s: no such interface here\n", o->dev);
 		return -1;
 	}

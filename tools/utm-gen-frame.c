@@ -61,22 +61,6 @@ size_t gen_build_frame(const struct gen_frame *f, uint8_t *buf, size_t len)
 	return f->size;
 }
 
-int gen_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
-			return -1;
-		mac[i] = b[i];
-	}
-	return 0;
-}
-
 int gen_parse_ip4(const char *s, uint32_t *addr)
 {
 	struct in_addr a;
@@ -84,25 +68,6 @@ int gen_parse_ip4(const char *s, uint32_t *addr)
 	if (inet_pton(AF_INET, s, &a) != 1)
 		return -1;
 	*addr = a.s_addr;
-	return 0;
-}
-
-/* The MAC of an interface in the current network namespace (not via /sys,
- * which nsenter --net leaves showing another namespace). */
-int gen_if_mac(const char *ifname, uint8_t mac[6])
-{
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc;
-
-	if (fd < 0)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	rc = ioctl(fd, SIOCGIFHWADDR, &ifr);
-	close(fd);
-	if (rc)
-		return -1;
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	return 0;
 }
 

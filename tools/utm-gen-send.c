@@ -112,8 +112,8 @@ static int parse_one(struct send_opts *o, int c)
 
 	switch (c) {
 	case O_DEV: o->dev = optarg; return 0;
-	case O_SMAC: o->have_src_mac = 1; return gen_parse_mac(optarg, o->f.src_mac);
-	case O_DMAC: o->have_dst_mac = 1; return gen_parse_mac(optarg, o->f.dst_mac);
+	case O_SMAC: o->have_src_mac = 1; return mac_parse(optarg, o->f.src_mac);
+	case O_DMAC: o->have_dst_mac = 1; return mac_parse(optarg, o->f.dst_mac);
 	case O_SRC: return gen_parse_ip4(optarg, &o->f.saddr);
 	case O_SRCN: return num_arg("src-count", 1, 1U << 24, &o->src_count);
 	case O_SPORT:
@@ -172,7 +172,7 @@ static int parse_send(struct send_opts *o, int argc, char **argv)
 		send_usage(stderr);
 		return -1;
 	}
-	if (!o->have_src_mac && gen_if_mac(o->dev, o->f.src_mac)) {
+	if (!o->have_src_mac && netdev_mac(o->dev, o->f.src_mac)) {
 		fprintf(stderr, "utm-gen send: %s: no such interface here\n", o->dev);
 		return -1;
 	}

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/netdev.h"
+
 #include "bpf/gen_types.h"
 
 /* Shortest and longest frame utm-gen builds (bytes without FCS). */
@@ -23,9 +25,7 @@ struct gen_frame {
 
 /* utm-gen-frame.c */
 size_t gen_build_frame(const struct gen_frame *f, uint8_t *buf, size_t len);
-int gen_parse_mac(const char *s, uint8_t mac[6]);
 int gen_parse_ip4(const char *s, uint32_t *addr);
-int gen_if_mac(const char *ifname, uint8_t mac[6]);
 int gen_parse_u64(const char *s, unsigned long long min, unsigned long long max,
 		  unsigned long long *out);
 double gen_now(void);

@@ -24,9 +24,10 @@ LAB_BUILD=$(cd "$1" 2>/dev/null && pwd) || {
 export LAB_BUILD
 export LAB_FORWARDER=${LAB_FORWARDER:-utm}
 BLOCKLIST=tests/fixtures/lists/demo-block.txt
+DOMAINS=tests/fixtures/domains/demo-block.txt
 # Relative paths in LAB_UTM_ARGS are relative to the repository root.
 if [ -z "${LAB_UTM_ARGS+set}" ]; then
-	LAB_UTM_ARGS="--block $BLOCKLIST"
+	LAB_UTM_ARGS="--block $BLOCKLIST --block-domains $DOMAINS"
 fi
 export LAB_UTM_ARGS
 
@@ -60,6 +61,9 @@ HINT_PING_BAD="ip netns exec $LAB_NS_LAN ping -c 2 -W 1 203.0.113.66"
 HINT_STATUS="$CTL status"
 HINT_WHY="$CTL why 203.0.113.66"
 HINT_EVE="tail -n 5 $LAB_RUN/eve.json"
+HINT_DNS_OK="ip netns exec $LAB_NS_LAN dig +short @$LAB_DNS_IP4 www.example.test"
+HINT_DNS_BAD="ip netns exec $LAB_NS_LAN dig +short @$LAB_DNS_IP4 www.bad.example.test"
+HINT_WHY_DNS="$CTL why www.bad.example.test"
 
 cat <<EOF
 
@@ -71,11 +75,14 @@ Try (as root, from $REPO):
   $HINT_WEB
   $HINT_PING_OK      # allowed
   $HINT_PING_BAD      # blocked by the UTM
+  $HINT_DNS_OK      # resolves
+  $HINT_DNS_BAD      # 0.0.0.0: answered by the DNS guard
 EOF
 if [ "$LAB_FORWARDER" = utm ]; then
 	cat <<-EOF
 		  $HINT_STATUS
 		  $HINT_WHY
+		  $HINT_WHY_DNS
 		  $HINT_EVE
 	EOF
 fi
@@ -106,6 +113,13 @@ if [ "${DEMO_ONESHOT:-0}" = 1 ]; then
 		run_hint "203.0.113.66 is blocked" fail "$HINT_PING_BAD"
 		run_hint "utm-ctl status works" ok "$HINT_STATUS"
 		run_hint "utm-ctl explains the block" ok "$HINT_WHY"
+		if [[ "$LAB_UTM_ARGS" == *"$DOMAINS"* ]]; then
+			run_hint "a listed domain is answered by the DNS guard" ok \
+				"$HINT_DNS_BAD | grep -qx 0.0.0.0"
+			run_hint "an unlisted domain resolves" ok \
+				"$HINT_DNS_OK | grep -qx $LAB_WEB_IP4"
+			run_hint "utm-ctl explains the DNS block" ok "$HINT_WHY_DNS"
+		fi
 		# Events are written asynchronously: give the sink up to 3 s.
 		for ((i = 0; i < 30; i++)); do
 			grep -qs 203.0.113.66 "$LAB_RUN/eve.json" && break

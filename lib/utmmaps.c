@@ -265,3 +265,51 @@ const char *utm_xdp_mode(unsigned int ifindex)
 	}
 	return "unknown";
 }
+
+int utm_link_prog_fd(const char *prog, const char *path, __u32 *ifindex)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+	int link_fd, fd;
+
+	link_fd = bpf_obj_get(path);
+	if (link_fd < 0) {
+		fprintf(stderr, "%s: %s: %s (is the program attached?)\n", prog, path,
+			strerror(errno));
+		return -1;
+	}
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(link_fd, &info, &len) || info.type != BPF_LINK_TYPE_XDP) {
+		fprintf(stderr, "%s: %s is not an XDP link\n", prog, path);
+		close(link_fd);
+		return -1;
+	}
+	close(link_fd);
+	if (ifindex)
+		*ifindex = info.xdp.ifindex;
+	fd = bpf_prog_get_fd_by_id(info.prog_id);
+	if (fd < 0)
+		fprintf(stderr, "%s: program %u: %s\n", prog, info.prog_id, strerror(errno));
+	return fd;
+}
+
+int utm_prog_run_stats(int fd, __u64 *run_ns, __u64 *runs)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -1;
+	*run_ns = info.run_time_ns;
+	*runs = info.run_cnt;
+	return 0;
+}
+
+const char *utm_xdp_action_name(__u32 action)
+{
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
+
+	return action < 5 ? names[action] : "unknown";
+}

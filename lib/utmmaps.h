@@ -80,6 +80,18 @@ int utm_match_addr(const struct utm_maps *m, int allow, const struct ip_prefix *
 /* How XDP is attached to ifindex: "native", "generic", "offload", "none" or "unknown". */
 const char *utm_xdp_mode(unsigned int ifindex);
 
+/*
+ * fd of the XDP program behind the pinned link at path (its interface in
+ * *ifindex when not NULL), or -1 with a message on stderr naming prog.
+ */
+int utm_link_prog_fd(const char *prog, const char *path, __u32 *ifindex);
+
+/* The kernel's run-time statistics of a program (while BPF_ENABLE_STATS is on). */
+int utm_prog_run_stats(int fd, __u64 *run_ns, __u64 *runs);
+
+/* "XDP_DROP", "XDP_REDIRECT"...: the name of an XDP verdict. */
+const char *utm_xdp_action_name(__u32 action);
+
 /* Read list_info[id]; 0, or -1 when unassigned. */
 int utm_list_info(const struct utm_maps *m, __u32 id, struct utm_list_info *out);
 

@@ -46,6 +46,7 @@
 #include "bpf/dnsblast_types.h"
 #include "dnsblast.skel.h"
 #include "lib/netdev.h"
+#include "lib/utmmaps.h"
 
 #define RUN_SECONDS 0.1	   /* aim for test runs this long (see utm-gen-pace.c) */
 #define MAX_RUN (1U << 24) /* iterations per test run at most */
@@ -280,8 +281,6 @@ static long read_frames(const char *path, const struct query_spec *q, struct dns
 
 /* ---------------------------------------------------------------- send */
 
-static int link_prog_fd(const char *path, __u32 *ifindex);
-static int prog_stats(int fd, __u64 *run_ns, __u64 *runs);
 
 struct send_opts {
 	const char *dev, *sink_dev, *names, *stats_link;
@@ -579,10 +578,10 @@ static int cmd_send(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (o.stats_link) {
-		prog_fd = link_prog_fd(o.stats_link, NULL);
+		prog_fd = utm_link_prog_fd("utm-dnsblast", o.stats_link, NULL);
 		/* Held open, the fd keeps statistics on; closing restores the old state. */
 		stats_fd = prog_fd >= 0 ? bpf_enable_stats(BPF_STATS_RUN_TIME) : -1;
-		if (stats_fd < 0 || prog_stats(prog_fd, &st0, &sc0)) {
+		if (stats_fd < 0 || utm_prog_run_stats(prog_fd, &st0, &sc0)) {
 			fprintf(stderr, "utm-dnsblast: BPF statistics of %s: %s\n", o.stats_link,
 				strerror(errno));
 			sink_detach(sink_if, old);
@@ -590,7 +589,7 @@ static int cmd_send(int argc, char **argv)
 		}
 	}
 	rc = blast(&s, &o, &secs);
-	if (stats_fd >= 0 && prog_stats(prog_fd, &st1, &sc1))
+	if (stats_fd >= 0 && utm_prog_run_stats(prog_fd, &st1, &sc1))
 		st1 = st0, sc1 = sc0;
 	usleep(DRAIN_US);
 	sink_detach(sink_if, old);
@@ -638,56 +637,6 @@ out:
 
 /* ---------------------------------------------------------------- cost */
 
-/* fd of the program behind the pinned XDP link; its interface in *ifindex. */
-static int link_prog_fd(const char *path, __u32 *ifindex)
-{
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
-	int link_fd, fd;
-
-	link_fd = bpf_obj_get(path);
-	if (link_fd < 0) {
-		fprintf(stderr, "utm-dnsblast: %s: %s (is the UTM attached?)\n", path,
-			strerror(errno));
-		return -1;
-	}
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(link_fd, &info, &len) || info.type != BPF_LINK_TYPE_XDP) {
-		fprintf(stderr, "utm-dnsblast: %s is not an XDP link\n", path);
-		close(link_fd);
-		return -1;
-	}
-	close(link_fd);
-	if (ifindex)
-		*ifindex = info.xdp.ifindex;
-	fd = bpf_prog_get_fd_by_id(info.prog_id);
-	if (fd < 0)
-		fprintf(stderr, "utm-dnsblast: program %u: %s\n", info.prog_id, strerror(errno));
-	return fd;
-}
-
-/* The kernel's run-time statistics of a program (while BPF_ENABLE_STATS is on). */
-static int prog_stats(int fd, __u64 *run_ns, __u64 *runs)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -1;
-	*run_ns = info.run_time_ns;
-	*runs = info.run_cnt;
-	return 0;
-}
-
-static const char *xdp_action(__u32 a)
-{
-	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
-					     "XDP_REDIRECT" };
-
-	return a < 5 ? names[a] : "unknown";
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -710,7 +659,7 @@ static int single_runs(int fd, const uint8_t *frame, size_t len, __u32 ifindex, 
 	unsigned long long i;
 	int rc;
 
-	if (prog_stats(fd, &t0, &c0))
+	if (utm_prog_run_stats(fd, &t0, &c0))
 		return -errno;
 	for (i = 0; i < n; i++) {
 		struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
@@ -723,7 +672,7 @@ static int single_runs(int fd, const uint8_t *frame, size_t len, __u32 ifindex, 
 			return rc;
 		*verdict = tr.retval;
 	}
-	if (prog_stats(fd, &t1, &c1))
+	if (utm_prog_run_stats(fd, &t1, &c1))
 		return -errno;
 	*mean = c1 > c0 ? (double)(t1 - t0) / (c1 - c0) : 0;
 	return 0;
@@ -830,7 +779,7 @@ static int cmd_cost(int argc, char **argv)
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/link_%s", pin_root, port);
-	fd = link_prog_fd(path, &ifindex);
+	fd = utm_link_prog_fd("utm-dnsblast", path, &ifindex);
 	if (fd < 0)
 		return 1;
 	if (!if_indextoname(ifindex, ifname)) {
@@ -858,11 +807,11 @@ static int cmd_cost(int argc, char **argv)
 	if (json)
 		printf("{\"name\":\"%s\",\"port\":\"%s\",\"verdict\":\"%s\",\"ns_median\":%.1f,"
 		       "\"ns_min\":%.1f,\"overhead_ns_median\":%.1f,\"count\":%llu,\"runs\":%llu}\n",
-		       name, ifname, xdp_action(verdict), med, min, ref_med, count, runs);
+		       name, ifname, utm_xdp_action_name(verdict), med, min, ref_med, count, runs);
 	else
 		printf("%s %s on %s: %s, %.1f ns/query (median of %llu x %llu runs; min %.1f); "
 		       "statistics overhead %.1f ns\n",
-		       name, q.qtype == 28 ? "AAAA" : "A", ifname, xdp_action(verdict), med, runs,
+		       name, q.qtype == 28 ? "AAAA" : "A", ifname, utm_xdp_action_name(verdict), med, runs,
 		       count, min, ref_med);
 	rc = 0;
 out:

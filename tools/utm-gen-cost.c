@@ -31,6 +31,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "lib/utmmaps.h"
 #include "utm-gen.h"
 
 struct cost_opts {
@@ -111,41 +112,13 @@ static int parse_cost(struct cost_opts *o, int argc, char **argv)
 /* fd of the program behind the link (--link, or <pin_root>/link_<port>); its ifindex too. */
 static int link_prog_fd(const struct cost_opts *o, __u32 *ifindex)
 {
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
 	char path[PATH_MAX];
-	int link_fd, fd;
 
 	if (o->link)
 		snprintf(path, sizeof(path), "%s", o->link);
 	else
 		snprintf(path, sizeof(path), "%s/link_%s", o->pin_root, o->port);
-	link_fd = bpf_obj_get(path);
-	if (link_fd < 0) {
-		fprintf(stderr, "utm-gen: %s: %s (is the program attached?)\n", path,
-			strerror(errno));
-		return -1;
-	}
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(link_fd, &info, &len) || info.type != BPF_LINK_TYPE_XDP) {
-		fprintf(stderr, "utm-gen: %s is not an XDP link\n", path);
-		close(link_fd);
-		return -1;
-	}
-	close(link_fd);
-	*ifindex = info.xdp.ifindex;
-	fd = bpf_prog_get_fd_by_id(info.prog_id);
-	if (fd < 0)
-		fprintf(stderr, "utm-gen: program %u: %s\n", info.prog_id, strerror(errno));
-	return fd;
-}
-
-static const char *xdp_action(__u32 a)
-{
-	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
-					     "XDP_REDIRECT" };
-
-	return a < 5 ? names[a] : "unknown";
+	return utm_link_prog_fd("utm-gen", path, ifindex);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -199,23 +172,10 @@ int cmd_cost(int argc, char **argv)
 	if (o.json)
 		printf("{\"dst\":\"%s\",\"port\":\"%s\",\"verdict\":\"%s\",\"ns_min\":%u,"
 		       "\"ns_median\":%u,\"repeat\":%llu,\"runs\":%llu}\n",
-		       dst, ifname, xdp_action(retval), ns[0], ns[o.runs / 2], o.repeat, o.runs);
+		       dst, ifname, utm_xdp_action_name(retval), ns[0], ns[o.runs / 2], o.repeat, o.runs);
 	else
 		printf("%s on %s: %s, %u ns/packet (min of %llu runs of %llu; median %u)\n", dst,
-		       ifname, xdp_action(retval), ns[0], o.runs, o.repeat, ns[o.runs / 2]);
-	return 0;
-}
-
-static int prog_stats(int fd, __u64 *run_ns, __u64 *runs)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -1;
-	*run_ns = info.run_time_ns;
-	*runs = info.run_cnt;
+		       ifname, utm_xdp_action_name(retval), ns[0], o.runs, o.repeat, ns[o.runs / 2]);
 	return 0;
 }
 
@@ -233,12 +193,12 @@ int cmd_progstat(int argc, char **argv)
 		return 1;
 	/* Held open, the fd keeps statistics on; closing it restores the previous state. */
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	if (stats_fd < 0 || prog_stats(fd, &t0, &n0)) {
+	if (stats_fd < 0 || utm_prog_run_stats(fd, &t0, &n0)) {
 		fprintf(stderr, "utm-gen progstat: enabling BPF statistics: %s\n", strerror(errno));
 		return 1;
 	}
 	usleep((useconds_t)(o.seconds * 1e6));
-	if (prog_stats(fd, &t1, &n1)) {
+	if (utm_prog_run_stats(fd, &t1, &n1)) {
 		fprintf(stderr, "utm-gen progstat: reading program info: %s\n", strerror(errno));
 		return 1;
 	}

@@ -26,7 +26,6 @@ struct loader {
 	__u64 dns_seed;	 /* the name hash seed, kept across restarts in settings */
 	int dns_enabled; /* any domain list configured */
 	FILE *event_log;
-	unsigned long long reloads, reload_failures;
 };
 
 /* attach.c */

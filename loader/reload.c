@@ -526,9 +526,6 @@ int loader_reload(struct loader *L)
 			 "from %d IP and %d domain lists (%d refused) in %.0f ms",
 			 iptable_size(g.ip[0]), iptable_size(g.ip[1]), domtable_size(g.dom), nip,
 			 ndom, bad, (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	L->reloads++;
-	if (rc || bad)
-		L->reload_failures++;
 out:
 	iptable_free(g.ip[0]);
 	iptable_free(g.ip[1]);

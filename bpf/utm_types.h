@@ -198,7 +198,8 @@ struct utm_list_info {
 	__u8 severity;			  /* 1..3 stars for its events */
 	__u8 in_use;			  /* 1: the id is assigned */
 	__u8 kind;			  /* 0 IP, 1 domains, 2 URLs (lib/config.h) */
-	__u8 reserved[7];
+	__u8 format;			  /* enum utm_feed_format of its file (lib/config.h) */
+	__u8 reserved[6];
 	__u64 loaded_at;		  /* CLOCK_REALTIME seconds */
 };
 

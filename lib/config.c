@@ -4,6 +4,7 @@
  * that fills it lives in config_yaml.c, file reading in config_file.c.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,4 +94,31 @@ void utm_cfg_free(struct utm_cfg *cfg)
 	free(cfg->lists);
 	cfg->lists = NULL;
 	cfg->nlists = 0;
+}
+
+void utm_feed_defaults(struct utm_feed_cfg *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->refresh_s = 3600;
+	f->timeout_s = 120;
+	f->max_size = 256ul << 20;
+	f->max_change_pct = 50;
+	f->min_prefix4 = 8;
+	f->min_prefix6 = 16;
+}
+
+void utm_cfg_feed_path(const struct utm_cfg *cfg, const char *name, const char *suffix, char *buf,
+		       size_t len)
+{
+	snprintf(buf, len, "%s/feeds/%s%s", cfg->state_dir, name, suffix);
+}
+
+void utm_cfg_set_feed_paths(struct utm_cfg *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nlists; i++)
+		if (utm_list_is_feed(&cfg->lists[i]))
+			utm_cfg_feed_path(cfg, cfg->lists[i].name, ".data", cfg->lists[i].path,
+					  sizeof(cfg->lists[i].path));
 }

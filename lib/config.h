@@ -10,6 +10,8 @@
 #include <net/if.h>
 #include <stddef.h>
 
+#include "lib/iplist.h"
+
 #define UTM_DEFAULT_PIN_ROOT  "/sys/fs/bpf/utm"
 #define UTM_DEFAULT_STATE_DIR "/var/lib/utm"
 
@@ -29,6 +31,49 @@ enum utm_list_kind {
 	UTM_LIST_KIND_IP = 0,	   /* addresses and prefixes: the IP lists */
 	UTM_LIST_KIND_DOMAINS = 1, /* domain names: the DNS guard */
 	UTM_LIST_KIND_URLS = 2,	   /* URLs: their host names go to the DNS guard */
+	/* Kinds that no BPF map holds: kept on disk for utm-inspect. */
+	UTM_LIST_KIND_IPS_RULES = 3,	 /* Suricata rules */
+	UTM_LIST_KIND_AV_SIGNATURES = 4, /* ClamAV databases */
+	UTM_LIST_KIND_CATEGORIES = 5,	 /* web categories (domains by category) */
+};
+
+/* 1 for the kinds whose entries go into the bridge's maps. */
+static inline int utm_list_kind_in_maps(int kind)
+{
+	return kind <= UTM_LIST_KIND_URLS;
+}
+
+/* How a feed's content is written (the line formats of iplist/domlist are AUTO). */
+enum utm_feed_format {
+	UTM_FMT_AUTO = 0,	   /* the line formats lib/iplist.h and lib/domlist.h detect */
+	UTM_FMT_SPAMHAUS_JSON = 1, /* drop_v4.json / drop_v6.json */
+	UTM_FMT_ET_IPREP = 2,	   /* ip,category,score + a category file */
+	UTM_FMT_URLHAUS_CSV = 3,   /* URLhaus CSV dump: the URLs' hosts */
+	UTM_FMT_CROWDSEC = 4,	   /* CrowdSec LAPI decisions stream (kept as a plain list) */
+};
+
+#define UTM_CFG_URL_LEN 1024
+#define UTM_CFG_KEY_LEN 256
+/* At most this many never-block addresses and names. */
+#define UTM_CFG_MAX_NEVER 64
+
+/* Where a feed comes from and how it is checked; zero for a local list. */
+struct utm_feed_cfg {
+	char url[UTM_CFG_URL_LEN];	    /* http://, https://, file:// */
+	int format;			    /* enum utm_feed_format */
+	unsigned int refresh_s;		    /* seconds between refreshes (default 3600) */
+	unsigned int timeout_s;		    /* one download (default 120) */
+	unsigned long max_size;		    /* bytes, after decompression (default 256 MiB) */
+	unsigned int max_change_pct;	    /* refuse size changes above this % (default 50) */
+	int allow_private;		    /* accept private/special ranges */
+	int allow_empty;		    /* accept an empty feed (default: refuse) */
+	unsigned int min_prefix4, min_prefix6; /* refuse shorter block prefixes (8, 16) */
+	char sig_key[UTM_CFG_KEY_LEN];	    /* minisign public key: signature required */
+	char sig_url[UTM_CFG_URL_LEN];	    /* default: url + ".minisig" */
+	char api_key[UTM_CFG_KEY_LEN];	    /* sent as X-Api-Key (CrowdSec) */
+	char category_url[UTM_CFG_URL_LEN]; /* ET IP reputation: the category file */
+	unsigned int min_score;		    /* ET IP reputation: keep scores >= this */
+	unsigned char categories[256];	    /* ET IP reputation: 1 = keep; none set = all */
 };
 
 /* One list: where its entries come from and how they apply. */
@@ -41,7 +86,13 @@ struct utm_list_cfg {
 	int kind;	     /* enum utm_list_kind */
 	int refuse_invalid;  /* domain lists: 1 refuses the list on a bad line,
 			      * 0 (default) skips bad lines; IP lists always refuse */
+	struct utm_feed_cfg feed; /* feed.url[0] != 0: a feed; path is then its cached copy */
 };
+
+static inline int utm_list_is_feed(const struct utm_list_cfg *l)
+{
+	return l->feed.url[0] != '\0';
+}
 
 struct utm_cfg {
 	char lan[IF_NAMESIZE];
@@ -56,8 +107,13 @@ struct utm_cfg {
 	int dns_mode;		  /* enum utm_dns_mode */
 	unsigned int dns_ttl;	  /* TTL of answers for blocked names */
 	unsigned char dns_sink4[4], dns_sink6[16]; /* sinkhole mode answers */
-	struct utm_list_cfg *lists;
+	struct utm_list_cfg *lists; /* lists, then feeds (in file order) */
 	size_t nlists;
+	/* Never blocked by a feed: the gateway, resolvers, what the office needs. */
+	struct ip_prefix never_addrs[UTM_CFG_MAX_NEVER];
+	size_t n_never_addrs;
+	char never_names[UTM_CFG_MAX_NEVER][254]; /* canonical names */
+	size_t n_never_names;
 };
 
 /* Fill cfg with the defaults (no ports, no lists). */
@@ -99,5 +155,17 @@ int utm_cfg_valid_list_name(const char *name);
 int utm_cfg_add_list(struct utm_cfg *cfg, const struct utm_list_cfg *l);
 
 void utm_cfg_free(struct utm_cfg *cfg);
+
+/* A feed's defaults: hourly, 120 s timeout, 256 MiB, 50% size change, /8 and /16. */
+void utm_feed_defaults(struct utm_feed_cfg *f);
+
+/*
+ * A feed's files live in STATE_DIR/feeds/: NAME.data (the current content),
+ * NAME.meta, ... Call utm_cfg_set_feed_paths once the state directory is
+ * final (flags override the file) to point each feed's path at NAME.data.
+ */
+void utm_cfg_feed_path(const struct utm_cfg *cfg, const char *name, const char *suffix, char *buf,
+		       size_t len);
+void utm_cfg_set_feed_paths(struct utm_cfg *cfg);
 
 #endif /* UTM_CONFIG_H */

@@ -18,38 +18,9 @@
 
 #include "../bpf/utm_types.h"
 #include "config.h"
+#include "config_priv.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-struct walk {
-	yaml_document_t *doc;
-	const char *file; /* for messages */
-	const char *dir;  /* base of relative list paths, or NULL */
-	struct utm_cfg *cfg;
-	char *err;
-	size_t errlen;
-};
-
-/* One key of a mapping: set() stores the value at obj + off. */
-struct field {
-	const char *key;
-	int (*set)(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-		   const void *arg);
-	size_t off;
-	const void *arg;
-};
-
-struct section {
-	const struct field *fields;
-	size_t nfields;
-};
-
-struct choice {
-	const char *name;
-	int value;
-};
-
-__attribute__((format(printf, 3, 4))) static int fail(struct walk *w, const yaml_node_t *n,
+int cfg_fail(struct walk *w, const yaml_node_t *n,
 						      const char *fmt, ...)
 {
 	va_list ap;
@@ -65,7 +36,7 @@ __attribute__((format(printf, 3, 4))) static int fail(struct walk *w, const yaml
 }
 
 /* A short printable copy of user text for messages (keys can be megabytes). */
-static const char *excerpt(const char *s, char *buf, size_t len)
+const char *cfg_excerpt(const char *s, char *buf, size_t len)
 {
 	size_t i;
 
@@ -78,7 +49,7 @@ static const char *excerpt(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static const char *kind_name(const yaml_node_t *n)
+const char *cfg_kind_name(const yaml_node_t *n)
 {
 	switch (n->type) {
 	case YAML_MAPPING_NODE:
@@ -91,7 +62,7 @@ static const char *kind_name(const yaml_node_t *n)
 }
 
 /* A key with nothing after it, "~" or "null": YAML's null, plain style only. */
-static int is_null(const yaml_node_t *n)
+int cfg_is_null(const yaml_node_t *n)
 {
 	const char *v = (const char *)n->data.scalar.value;
 
@@ -102,23 +73,23 @@ static int is_null(const yaml_node_t *n)
 }
 
 /* The text of a scalar value, or NULL after reporting why there is none. */
-static const char *text(struct walk *w, const char *what, const yaml_node_t *n, const char *expect)
+const char *cfg_text(struct walk *w, const char *what, const yaml_node_t *n, const char *expect)
 {
 	const char *v = (const char *)n->data.scalar.value;
 
 	if (n->type != YAML_SCALAR_NODE)
-		fail(w, n, "%s: expected %s, got a %s", what, expect, kind_name(n));
-	else if (is_null(n))
-		fail(w, n, "%s: missing value", what);
+		cfg_fail(w, n, "%s: expected %s, got a %s", what, expect, cfg_kind_name(n));
+	else if (cfg_is_null(n))
+		cfg_fail(w, n, "%s: missing value", what);
 	else if (strlen(v) != n->data.scalar.length)
-		fail(w, n, "%s: value contains a NUL character", what);
+		cfg_fail(w, n, "%s: value contains a NUL character", what);
 	else
 		return v;
 	return NULL;
 }
 
 /* Decimal digits only: "-1", "0x10", "1e3" and "5.0" are all mistakes here. */
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+int cfg_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
 
@@ -151,29 +122,29 @@ static int valid_ifname(const char *s)
 static int set_ifname(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		      const void *arg)
 {
-	const char *v = text(w, what, n, "an interface name");
+	const char *v = cfg_text(w, what, n, "an interface name");
 	char q[40];
 
 	if (!v)
 		return -1;
 	if (!valid_ifname(v))
-		return fail(w, n,
+		return cfg_fail(w, n,
 			    "%s: '%s' is not a valid interface name (1..%d characters, no '/', ':' "
 			    "or spaces)",
-			    what, excerpt(v, q, sizeof(q)), IF_NAMESIZE - 1);
+			    what, cfg_excerpt(v, q, sizeof(q)), IF_NAMESIZE - 1);
 	strcpy(dst, v);
 	return 0;
 }
 
-static int set_path(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+int cfg_set_path(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		    const void *arg)
 {
-	const char *v = text(w, what, n, "a path");
+	const char *v = cfg_text(w, what, n, "a path");
 
 	if (!v)
 		return -1;
 	if (strlen(v) >= PATH_MAX)
-		return fail(w, n, "%s: path longer than %d bytes", what, PATH_MAX - 1);
+		return cfg_fail(w, n, "%s: path longer than %d bytes", what, PATH_MAX - 1);
 	strcpy(dst, v);
 	return 0;
 }
@@ -181,26 +152,26 @@ static int set_path(struct walk *w, const char *what, const yaml_node_t *n, void
 static int set_uint(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		    const void *arg)
 {
-	const char *v = text(w, what, n, "an integer");
+	const char *v = cfg_text(w, what, n, "an integer");
 	unsigned long u;
 	char q[40];
 
 	if (!v)
 		return -1;
-	if (parse_uint(v, UTM_CFG_MAX_EVENT_RATE, &u))
-		return fail(w, n, "%s: expected an integer 0..%d, got '%s'", what,
-			    UTM_CFG_MAX_EVENT_RATE, excerpt(v, q, sizeof(q)));
+	if (cfg_parse_uint(v, UTM_CFG_MAX_EVENT_RATE, &u))
+		return cfg_fail(w, n, "%s: expected an integer 0..%d, got '%s'", what,
+			    UTM_CFG_MAX_EVENT_RATE, cfg_excerpt(v, q, sizeof(q)));
 	*(unsigned int *)dst = (unsigned int)u;
 	return 0;
 }
 
 /* arg: a NULL-terminated array of struct choice. */
-static int set_choice(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+int cfg_set_choice(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		      const void *arg)
 {
 	const struct choice *c, *choices = arg;
-	const char *v = text(w, what, n, "a word");
-	char names[64] = "", q[40];
+	const char *v = cfg_text(w, what, n, "a word");
+	char names[200] = "", q[40];
 
 	if (!v)
 		return -1;
@@ -212,17 +183,14 @@ static int set_choice(struct walk *w, const char *what, const yaml_node_t *n, vo
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 c == choices ? "" : " | ", c->name);
 	}
-	return fail(w, n, "%s: expected %s, got '%s'", what, names, excerpt(v, q, sizeof(q)));
+	return cfg_fail(w, n, "%s: expected %s, got '%s'", what, names, cfg_excerpt(v, q, sizeof(q)));
 }
-
-static int walk_map(struct walk *w, const yaml_node_t *map, const char *prefix,
-		    const struct section *s, void *obj);
 
 /* arg: the struct section of the nested mapping, filled into the same obj. */
 static int set_section(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		       const void *arg)
 {
-	return walk_map(w, n, what, arg, dst);
+	return cfg_walk_map(w, n, what, arg, dst);
 }
 
 static int set_ports(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
@@ -230,39 +198,39 @@ static int set_ports(struct walk *w, const char *what, const yaml_node_t *n, voi
 {
 	struct utm_cfg *cfg = dst;
 
-	if (walk_map(w, n, what, arg, dst))
+	if (cfg_walk_map(w, n, what, arg, dst))
 		return -1;
 	if (cfg->lan[0] && !strcmp(cfg->lan, cfg->wan))
-		return fail(w, n, "%s: lan and wan are both '%s'", what, cfg->lan);
+		return cfg_fail(w, n, "%s: lan and wan are both '%s'", what, cfg->lan);
 	return 0;
 }
 
-static int set_list_name(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+int cfg_set_list_name(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 			 const void *arg)
 {
-	const char *v = text(w, what, n, "a name");
+	const char *v = cfg_text(w, what, n, "a name");
 	char q[40];
 	size_t i;
 
 	if (!v)
 		return -1;
 	if (!utm_cfg_valid_list_name(v))
-		return fail(
+		return cfg_fail(
 			w, n,
 			"%s: '%s' is not a valid list name (1..%d characters of A-Z a-z 0-9 _ . -)",
-			what, excerpt(v, q, sizeof(q)), UTM_LIST_NAME_LEN - 1);
+			what, cfg_excerpt(v, q, sizeof(q)), UTM_LIST_NAME_LEN - 1);
 	for (i = 0; i < w->cfg->nlists; i++)
 		if (!strcmp(w->cfg->lists[i].name, v))
-			return fail(w, n, "%s: duplicate list name '%s'", what, v);
+			return cfg_fail(w, n, "%s: duplicate list name '%s'", what, v);
 	strcpy(dst, v);
 	return 0;
 }
 
 /* Relative list files are relative to the configuration, not the cwd. */
-static int set_list_file(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+int cfg_set_list_file(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 			 const void *arg)
 {
-	const char *v = text(w, what, n, "a path");
+	const char *v = cfg_text(w, what, n, "a path");
 	int len;
 
 	if (!v)
@@ -273,22 +241,22 @@ static int set_list_file(struct walk *w, const char *what, const yaml_node_t *n,
 		len = snprintf(dst, PATH_MAX, "%s%s%s", w->dir,
 			       w->dir[strlen(w->dir) - 1] == '/' ? "" : "/", v);
 	if (len < 0 || len >= PATH_MAX)
-		return fail(w, n, "%s: path longer than %d bytes", what, PATH_MAX - 1);
+		return cfg_fail(w, n, "%s: path longer than %d bytes", what, PATH_MAX - 1);
 	return 0;
 }
 
-static int set_severity(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+int cfg_set_severity(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 			const void *arg)
 {
-	const char *v = text(w, what, n, "an integer");
+	const char *v = cfg_text(w, what, n, "an integer");
 	unsigned long u;
 	char q[40];
 
 	if (!v)
 		return -1;
-	if (parse_uint(v, 3, &u) || u < 1)
-		return fail(w, n, "%s: expected 1, 2 or 3, got '%s'", what,
-			    excerpt(v, q, sizeof(q)));
+	if (cfg_parse_uint(v, 3, &u) || u < 1)
+		return cfg_fail(w, n, "%s: expected 1, 2 or 3, got '%s'", what,
+			    cfg_excerpt(v, q, sizeof(q)));
 	*(int *)dst = (int)u;
 	return 0;
 }
@@ -306,27 +274,32 @@ static const struct choice malformed_modes[] = {
 	{NULL, 0},
 };
 
-static const struct choice actions[] = {
+const struct choice cfg_actions[] = {
 	{"block", 0},
 	{"allow", 1},
 	{NULL, 0},
 };
 
-static const struct choice directions[] = {
+const struct choice cfg_directions[] = {
 	{"inbound", UTM_DIR_INBOUND},
 	{"outbound", UTM_DIR_OUTBOUND},
 	{"both", UTM_DIR_BOTH},
 	{NULL, 0},
 };
 
-static const struct choice list_kinds[] = {
+const struct choice cfg_list_kinds[] = {
 	{"ip", UTM_LIST_KIND_IP},
 	{"domains", UTM_LIST_KIND_DOMAINS},
 	{"urls", UTM_LIST_KIND_URLS},
+	{"domain", UTM_LIST_KIND_DOMAINS},
+	{"url", UTM_LIST_KIND_URLS},
+	{"ips-rules", UTM_LIST_KIND_IPS_RULES},
+	{"av-signatures", UTM_LIST_KIND_AV_SIGNATURES},
+	{"categories", UTM_LIST_KIND_CATEGORIES},
 	{NULL, 0},
 };
 
-static const struct choice invalid_policies[] = {
+const struct choice cfg_invalid_policies[] = {
 	{"skip", 0},
 	{"refuse", 1},
 	{NULL, 0},
@@ -350,26 +323,26 @@ static int set_dns_mode(struct walk *w, const char *what, const yaml_node_t *n, 
 {
 	const char *v = (const char *)n->data.scalar.value;
 
-	if (n->type == YAML_SCALAR_NODE && is_null(n) && !strcasecmp(v, "null")) {
+	if (n->type == YAML_SCALAR_NODE && cfg_is_null(n) && !strcasecmp(v, "null")) {
 		*(int *)dst = UTM_DNS_NULL;
 		return 0;
 	}
-	return set_choice(w, what, n, dst, arg);
+	return cfg_set_choice(w, what, n, dst, arg);
 }
 
 /* arg: (void *)4 or (void *)6, the address family expected. */
-static int set_addr(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+int cfg_set_addr(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		    const void *arg)
 {
-	const char *v = text(w, what, n, "an address");
+	const char *v = cfg_text(w, what, n, "an address");
 	int v6 = arg == (const void *)6;
 	char q[40];
 
 	if (!v)
 		return -1;
 	if (inet_pton(v6 ? AF_INET6 : AF_INET, v, dst) != 1)
-		return fail(w, n, "%s: '%s' is not an IPv%d address", what,
-			    excerpt(v, q, sizeof(q)), v6 ? 6 : 4);
+		return cfg_fail(w, n, "%s: '%s' is not an IPv%d address", what,
+			    cfg_excerpt(v, q, sizeof(q)), v6 ? 6 : 4);
 	return 0;
 }
 
@@ -389,20 +362,20 @@ static const struct field event_fields[] = {
 };
 
 static const struct field list_fields[] = {
-	{"name", set_list_name, LIST(name), NULL},
-	{"file", set_list_file, LIST(path), NULL},
-	{"action", set_choice, LIST(allow), actions},
-	{"direction", set_choice, LIST(dir), directions},
-	{"severity", set_severity, LIST(severity), NULL},
-	{"kind", set_choice, LIST(kind), list_kinds},
-	{"invalid", set_choice, LIST(refuse_invalid), invalid_policies},
+	{"name", cfg_set_list_name, LIST(name), NULL},
+	{"file", cfg_set_list_file, LIST(path), NULL},
+	{"action", cfg_set_choice, LIST(allow), cfg_actions},
+	{"direction", cfg_set_choice, LIST(dir), cfg_directions},
+	{"severity", cfg_set_severity, LIST(severity), NULL},
+	{"kind", cfg_set_choice, LIST(kind), cfg_list_kinds},
+	{"invalid", cfg_set_choice, LIST(refuse_invalid), cfg_invalid_policies},
 };
 
 static const struct field dns_fields[] = {
 	{"mode", set_dns_mode, CFG(dns_mode), dns_modes},
 	{"ttl", set_uint, CFG(dns_ttl), NULL},
-	{"sinkhole-ipv4", set_addr, CFG(dns_sink4), (const void *)4},
-	{"sinkhole-ipv6", set_addr, CFG(dns_sink6), (const void *)6},
+	{"sinkhole-ipv4", cfg_set_addr, CFG(dns_sink4), (const void *)4},
+	{"sinkhole-ipv6", cfg_set_addr, CFG(dns_sink6), (const void *)6},
 };
 
 static const struct section ports = {port_fields, ARRAY_SIZE(port_fields)};
@@ -414,16 +387,16 @@ static int set_list(struct walk *w, const yaml_node_t *n)
 {
 	struct utm_list_cfg l = {.allow = 0, .dir = UTM_DIR_BOTH, .severity = 2};
 
-	if (walk_map(w, n, "lists", &list, &l))
+	if (cfg_walk_map(w, n, "lists", &list, &l))
 		return -1;
 	if (!l.name[0])
-		return fail(w, n, "lists: entry without a name");
+		return cfg_fail(w, n, "lists: entry without a name");
 	if (!l.path[0])
-		return fail(w, n, "lists: '%s' has no file", l.name);
+		return cfg_fail(w, n, "lists: '%s' has no file", l.name);
 	if (w->cfg->nlists >= UTM_CFG_MAX_LISTS)
-		return fail(w, n, "lists: more than %d lists", UTM_CFG_MAX_LISTS);
+		return cfg_fail(w, n, "lists: more than %d lists", UTM_CFG_MAX_LISTS);
 	if (utm_cfg_add_list(w->cfg, &l))
-		return fail(w, n, "lists: out of memory");
+		return cfg_fail(w, n, "lists: out of memory");
 	return 0;
 }
 
@@ -432,10 +405,10 @@ static int set_lists(struct walk *w, const char *what, const yaml_node_t *n, voi
 {
 	const yaml_node_item_t *it;
 
-	if (is_null(n))
+	if (cfg_is_null(n))
 		return 0;
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(w, n, "%s: expected a sequence, got a %s", what, kind_name(n));
+		return cfg_fail(w, n, "%s: expected a sequence, got a %s", what, cfg_kind_name(n));
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
 		if (set_list(w, yaml_document_get_node(w->doc, *it)))
 			return -1;
@@ -444,14 +417,16 @@ static int set_lists(struct walk *w, const char *what, const yaml_node_t *n, voi
 
 static const struct field top_fields[] = {
 	{"ports", set_ports, 0, &ports},
-	{"xdp-mode", set_choice, CFG(xdp_mode), xdp_modes},
-	{"pin-root", set_path, CFG(pin_root), NULL},
-	{"state-dir", set_path, CFG(state_dir), NULL},
-	{"event-log", set_path, CFG(event_log), NULL},
-	{"malformed", set_choice, CFG(drop_malformed), malformed_modes},
+	{"xdp-mode", cfg_set_choice, CFG(xdp_mode), xdp_modes},
+	{"pin-root", cfg_set_path, CFG(pin_root), NULL},
+	{"state-dir", cfg_set_path, CFG(state_dir), NULL},
+	{"event-log", cfg_set_path, CFG(event_log), NULL},
+	{"malformed", cfg_set_choice, CFG(drop_malformed), malformed_modes},
 	{"events", set_section, 0, &events},
 	{"dns", set_section, 0, &dns},
 	{"lists", set_lists, 0, NULL},
+	{"feeds", cfg_set_feeds, 0, NULL},
+	{"never-block", cfg_set_never_block, 0, NULL},
 };
 
 static const struct section top = {top_fields, ARRAY_SIZE(top_fields)};
@@ -477,30 +452,30 @@ static int set_pair(struct walk *w, const yaml_node_pair_t *p, const char *prefi
 
 	key = (const char *)k->data.scalar.value;
 	if (k->type != YAML_SCALAR_NODE || strlen(key) != k->data.scalar.length)
-		return fail(w, k, "%s: keys must be plain words", *prefix ? prefix : "top level");
+		return cfg_fail(w, k, "%s: keys must be plain words", *prefix ? prefix : "top level");
 	f = find_field(s, key);
 	if (!f)
-		return fail(w, k, "unknown key '%s'%s%s", excerpt(key, q, sizeof(q)),
+		return cfg_fail(w, k, "unknown key '%s'%s%s", cfg_excerpt(key, q, sizeof(q)),
 			    *prefix ? " in " : "", prefix);
 	if (*seen & (1u << (f - s->fields)))
-		return fail(w, k, "duplicate key '%s'", key);
+		return cfg_fail(w, k, "duplicate key '%s'", key);
 	*seen |= 1u << (f - s->fields);
 	snprintf(what, sizeof(what), "%s%s%s", prefix, *prefix ? "." : "", key);
 	return f->set(w, what, v, (char *)obj + f->off, f->arg);
 }
 
 /* An absent section (a key with nothing after it) is an empty one. */
-static int walk_map(struct walk *w, const yaml_node_t *map, const char *prefix,
+int cfg_walk_map(struct walk *w, const yaml_node_t *map, const char *prefix,
 		    const struct section *s, void *obj)
 {
 	const yaml_node_pair_t *p;
 	unsigned int seen = 0;
 
-	if (is_null(map))
+	if (cfg_is_null(map))
 		return 0;
 	if (map->type != YAML_MAPPING_NODE)
-		return fail(w, map, "%s: expected a mapping, got a %s",
-			    *prefix ? prefix : "top level", kind_name(map));
+		return cfg_fail(w, map, "%s: expected a mapping, got a %s",
+			    *prefix ? prefix : "top level", cfg_kind_name(map));
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++)
 		if (set_pair(w, p, prefix, s, obj, &seen))
 			return -1;
@@ -540,7 +515,7 @@ static int check_single_document(struct walk *w, yaml_parser_t *p, const char *b
 		return yaml_error(w, p, buf, len);
 	root = yaml_document_get_root_node(&doc);
 	if (root)
-		rc = fail(w, root, "only one YAML document is allowed");
+		rc = cfg_fail(w, root, "only one YAML document is allowed");
 	yaml_document_delete(&doc);
 	return rc;
 }
@@ -556,7 +531,7 @@ static int walk_document(struct walk *w, yaml_parser_t *p, const char *buf, size
 	w->doc = &doc;
 	root = yaml_document_get_root_node(&doc);
 	if (root)
-		rc = walk_map(w, root, "", &top, w->cfg);
+		rc = cfg_walk_map(w, root, "", &top, w->cfg);
 	yaml_document_delete(&doc);
 	w->doc = NULL;
 	if (!rc && root)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,4 +51,28 @@ void text_quote(char *dst, const char *s, size_t n, size_t max)
 	for (i = 0; i < take; i++)
 		dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
 	strcpy(dst + take, n > take ? "..." : "");
+}
+
+int file_write_atomic(const char *path, const void *buf, size_t len)
+{
+	char tmp[4096];
+	int fd, ok, saved;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, buf, len) == (ssize_t)len && fsync(fd) == 0;
+	saved = errno;
+	close(fd);
+	if (!ok || rename(tmp, path)) {
+		saved = ok ? errno : saved;
+		unlink(tmp);
+		errno = saved ? saved : EIO;
+		return -1;
+	}
+	return 0;
 }

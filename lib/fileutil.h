@@ -13,6 +13,13 @@
 char *file_read_all(const char *path, size_t *len);
 
 /*
+ * Replace path with len bytes of buf: written to path.tmp, fsync'd and
+ * renamed, so a crash or a full disk leaves the old file whole. 0, or -1
+ * with errno.
+ */
+int file_write_atomic(const char *path, const void *buf, size_t len);
+
+/*
  * Quote up to max bytes of s (n bytes long) into dst (max + 4 bytes),
  * replacing bytes a terminal would act on by '?' and marking a cut "...".
  */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "lib/domtable.h"
+#include "lib/feedguard.h"
 
 struct domain_src {
 	const char *name, *path;
@@ -14,12 +15,16 @@ struct domain_src {
 	int allow;
 	int urls;	    /* a list of URLs: their hosts, exactly */
 	int refuse_invalid; /* refuse the whole list on a bad line */
+	int format;	    /* enum utm_feed_format */
+	const struct feed_guard *guard; /* a block feed's guards, or NULL */
 };
 
 /*
  * Parse a domain list into t, keyed with seed. 0 on success (bad lines
  * skipped by policy are logged), -1 when the list is refused, with
- * "LINE: reason" in why.
+ * "LINE: reason" in why. t NULL: only check it (guards included) and
+ * count. Hosts of a URL feed under a protected name are left out: the
+ * URL, not the whole site, is what the feed condemns.
  */
 int domains_parse(const char *buf, size_t len, const struct domain_src *s, __u64 seed,
 		  struct domtable *t, size_t *entries, char *why, size_t whylen);

@@ -2,6 +2,7 @@
 /* Block events: from the XDP ring buffer to EVE JSON lines. */
 #include <errno.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +11,9 @@
 #include "bridge.skel.h"
 #include "lib/eve.h"
 #include "loader.h"
+
+/* The feeds thread writes events too: one line at a time. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int events_open_log(struct loader *L)
 {
@@ -24,10 +28,20 @@ int events_open_log(struct loader *L)
 		log_err("opening event log %s: %s", L->cfg.event_log, strerror(errno));
 		return -1;
 	}
+	pthread_mutex_lock(&log_lock);
 	if (L->event_log && L->event_log != stdout)
 		fclose(L->event_log);
 	L->event_log = f;
+	pthread_mutex_unlock(&log_lock);
 	return 0;
+}
+
+void events_write_line(struct loader *L, const char *line)
+{
+	pthread_mutex_lock(&log_lock);
+	fprintf(L->event_log, "%s\n", line);
+	fflush(L->event_log);
+	pthread_mutex_unlock(&log_lock);
 }
 
 /* Wall-clock time of a CLOCK_MONOTONIC timestamp taken by the XDP program. */
@@ -62,8 +76,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	c.wall = wall_time(ev->ts_ns);
 	if (eve_format_block(&c, line, sizeof(line)) < 0)
 		return 0;
-	fprintf(L->event_log, "%s\n", line);
-	fflush(L->event_log);
+	events_write_line(L, line);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "lib/utmmaps.h"
 
 struct bridge_bpf;
+struct feeds;
 
 struct loader {
 	struct utm_cfg cfg;
@@ -26,6 +27,7 @@ struct loader {
 	__u64 dns_seed;	 /* the name hash seed, kept across restarts in settings */
 	int dns_enabled; /* any domain list configured */
 	FILE *event_log;
+	struct feeds *feeds; /* the feeds thread, or NULL (--once) */
 };
 
 /* attach.c */
@@ -40,6 +42,8 @@ int loader_reload(struct loader *L);
 /* events.c */
 int events_open_log(struct loader *L);
 struct ring_buffer *events_start(struct loader *L);
+/* Append one EVE line to the event log (thread-safe). */
+void events_write_line(struct loader *L, const char *line);
 
 
 #endif /* UTM_LOADER_H */

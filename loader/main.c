@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "bridge.skel.h"
+#include "feeds.h"
 #include "loader.h"
 #include "watch.h"
 
@@ -38,7 +39,8 @@ static void usage(FILE *out)
 		"  --state-dir DIR      runtime lists, last good copies, pid file [%s]\n"
 		"  --event-log FILE     EVE JSON events, '-' for stdout [-]\n"
 		"  --xdp-mode MODE      auto (native, else generic) | native | generic [auto]\n"
-		"  --once               attach and load lists, then exit (the bridge stays)\n"
+		"  --once               attach, refresh the feeds once, load the lists, then exit\n"
+		"                       (the bridge stays)\n"
 		"  --detach             remove the bridge: programs, links and pins\n",
 		UTM_DEFAULT_PIN_ROOT, UTM_DEFAULT_STATE_DIR);
 }
@@ -250,6 +252,11 @@ static void reread_config(struct loader *L)
 	L->cfg.ev_burst_global = fresh.ev_burst_global;
 	L->cfg.dns_mode = fresh.dns_mode;
 	L->cfg.dns_ttl = fresh.dns_ttl;
+	memcpy(L->cfg.never_addrs, fresh.never_addrs, sizeof(fresh.never_addrs));
+	L->cfg.n_never_addrs = fresh.n_never_addrs;
+	memcpy(L->cfg.never_names, fresh.never_names, sizeof(fresh.never_names));
+	L->cfg.n_never_names = fresh.n_never_names;
+	utm_cfg_set_feed_paths(&L->cfg);
 	memcpy(L->cfg.dns_sink4, fresh.dns_sink4, sizeof(fresh.dns_sink4));
 	memcpy(L->cfg.dns_sink6, fresh.dns_sink6, sizeof(fresh.dns_sink6));
 	utm_cfg_free(&fresh);
@@ -260,6 +267,14 @@ static int epoll_add(int ep, int fd)
 	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
 
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+}
+
+/* The feeds of a changed configuration: a new thread with the new list. */
+static void restart_feeds(struct loader *L)
+{
+	feeds_stop(L->feeds);
+	if (feeds_start(L->feeds, L))
+		log_err("feeds: not refreshing until the next reload");
 }
 
 static int handle_signal(struct loader *L, int sfd, struct watch *w)
@@ -275,6 +290,7 @@ static int handle_signal(struct loader *L, int sfd, struct watch *w)
 	log_info("SIGHUP: reopening the event log and reloading the lists");
 	events_open_log(L);
 	reread_config(L);
+	restart_feeds(L);
 	loader_reload(L);
 	return 0;
 }
@@ -287,11 +303,14 @@ static int run(struct loader *L, int sfd)
 
 	if (!rb || ep < 0 || watch_start(&w, L))
 		return 1;
+	if (feeds_start(L->feeds, L))
+		log_err("feeds: not refreshing; lists and cached feeds stay in force");
 	rb_fd = ring_buffer__epoll_fd(rb);
 	epoll_add(ep, rb_fd);
 	epoll_add(ep, sfd);
 	epoll_add(ep, w.inotify_fd);
 	epoll_add(ep, w.timer_fd);
+	epoll_add(ep, L->feeds->notify_fd);
 	while (!stop) {
 		struct epoll_event evs[8];
 		int n = epoll_wait(ep, evs, 8, -1), i;
@@ -308,10 +327,16 @@ static int run(struct loader *L, int sfd)
 			else if (fd == w.timer_fd && watch_on_timer(&w)) {
 				log_info("list or configuration file changed: reloading");
 				reread_config(L);
+				restart_feeds(L);
+				epoll_add(ep, L->feeds->notify_fd);
+				loader_reload(L);
+			} else if (fd == L->feeds->notify_fd && feeds_on_notify(L->feeds)) {
+				log_info("feed content changed: reloading");
 				loader_reload(L);
 			}
 		}
 	}
+	feeds_stop(L->feeds);
 	ring_buffer__consume(rb);
 	ring_buffer__free(rb);
 	watch_stop(&w);
@@ -321,7 +346,8 @@ static int run(struct loader *L, int sfd)
 
 int main(int argc, char **argv)
 {
-	struct loader L = { .btf_fd = -1 };
+	struct feeds feeds = { .notify_fd = -1 };
+	struct loader L = { .btf_fd = -1, .feeds = &feeds };
 	struct opts o = { 0 };
 	sigset_t mask;
 	int sfd, rc;
@@ -333,6 +359,7 @@ int main(int argc, char **argv)
 		return 2;
 	if (o.detach)
 		return loader_detach(&L.cfg) ? 1 : 0;
+	utm_cfg_set_feed_paths(&L.cfg);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
@@ -346,8 +373,11 @@ int main(int argc, char **argv)
 	log_info("bridging %s <-> %s (%s mode), pins under %s", L.cfg.lan, L.cfg.wan,
 		 L.mode_name, L.cfg.pin_root);
 	/* A refused list keeps its previous data; the bridge runs regardless. */
+	if (o.once)
+		feeds_refresh_all(&feeds, &L);
 	loader_reload(&L);
 	rc = o.once ? 0 : run(&L, sfd);
+	feeds_stop(&feeds);
 	bridge_bpf__destroy(L.skel);
 	utm_maps_close(&L.maps);
 	utm_cfg_free(&L.cfg);

@@ -21,7 +21,10 @@
 #include <bpf/bpf.h>
 
 #include "domains.h"
+#include "feeds.h"
+#include "guards.h"
 #include "lib/domtable.h"
+#include "lib/listparse.h"
 #include "lib/fileutil.h"
 #include "lib/iptable.h"
 #include "lib/netbits.h"
@@ -38,6 +41,11 @@ struct list_src {
 	size_t entries;
 	int kind;	    /* enum utm_list_kind */
 	int refuse_invalid; /* domain lists: refuse the list on a bad line */
+	const struct utm_list_cfg *cfg; /* NULL for the runtime lists */
+	const struct feed_guard *guard; /* feeds: what their entries must not do */
+	long prev;			/* feeds: entries applied before, -1: none */
+	char *refusal;			/* feeds: why the new data was refused (malloc'd) */
+	int fallback;			/* loading the last good copy: no count check */
 };
 
 /* Everything one generation is built from. */
@@ -52,6 +60,9 @@ struct add_ctx {
 	__u32 id;
 	int dir;
 	size_t n;
+	const struct feed_guard *guard; /* checking pass of a feed */
+	unsigned int guard_line;	/* the line a guard refused, 0: none */
+	char guard_why[FEED_GUARD_WHY_MAX];
 };
 
 static int add_entry(const struct ip_prefix *p, unsigned int line, void *arg)
@@ -62,42 +73,68 @@ static int add_entry(const struct ip_prefix *p, unsigned int line, void *arg)
 	return iptable_add(c->t, p, c->id, c->dir);
 }
 
-static int write_file_atomic(const char *path, const char *buf, size_t len)
+/* The checking pass: count, and stop at the first entry a guard refuses. */
+static int check_entry(const struct ip_prefix *p, unsigned int line, void *arg)
 {
-	char tmp[PATH_MAX];
-	int fd, ok;
+	struct add_ctx *c = arg;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	ok = write(fd, buf, len) == (ssize_t)len && fsync(fd) == 0;
-	close(fd);
-	if (!ok || rename(tmp, path)) {
-		unlink(tmp);
+	c->n++;
+	if (c->guard && feed_guard_ip(c->guard, p, c->guard_why, sizeof(c->guard_why))) {
+		c->guard_line = line;
 		return -1;
 	}
 	return 0;
 }
 
-static int count_entry(const struct ip_prefix *p, unsigned int line, void *arg)
+static void etrep_filter_of(const struct list_src *s, struct etrep_filter *f)
 {
-	return 0;
+	memset(f, 0, sizeof(*f));
+	if (!s->cfg)
+		return;
+	memcpy(f->want, s->cfg->feed.categories, sizeof(f->want));
+	f->min_score = s->cfg->feed.min_score;
 }
 
-/* Validate the whole list first, so a bad list adds nothing to dst. */
+static int list_format(const struct list_src *s)
+{
+	return s->cfg ? s->cfg->feed.format : UTM_FMT_AUTO;
+}
+
+/* A feed's entry count against its previous one (lib/feedguard.h). */
+static int check_count(const struct list_src *s, size_t n, char *why, size_t whylen)
+{
+	if (!s->cfg || !utm_list_is_feed(s->cfg) || s->fallback)
+		return 0;
+	return guards_check_count(s->cfg, s->prev, n, why, whylen);
+}
+
+/* Validate (and guard) the whole list first, so a bad list adds nothing to dst. */
 static int parse_ip(const char *buf, size_t len, struct list_src *s, struct iptable *dst,
 		    char *why, size_t whylen)
 {
 	struct add_ctx c = { .t = dst, .id = s->id, .dir = s->dir };
 	struct iplist_error err = { 0 };
+	struct etrep_filter f;
+	int fmt = list_format(s);
+	long rc;
 
-	if (iplist_parse(buf, len, count_entry, NULL, &err) < 0 ||
-	    iplist_parse(buf, len, add_entry, &c, &err) < 0) {
+	etrep_filter_of(s, &f);
+	c.guard = s->allow ? NULL : s->guard;
+	rc = listparse_ip(buf, len, fmt, &f, check_entry, &c, &err);
+	if (c.guard_line) {
+		snprintf(why, whylen, "%u: %s", c.guard_line, c.guard_why);
+		return -1;
+	}
+	if (rc < 0 || (rc = listparse_ip(buf, len, fmt, &f, NULL, NULL, &err)) < 0) {
 		snprintf(why, whylen, "%u: %s (%u bad line%s)", err.line, err.reason,
 			 err.bad_lines, err.bad_lines == 1 ? "" : "s");
 		return -1;
 	}
+	if (check_count(s, c.n, why, whylen))
+		return -1;
+	c.n = 0;
+	if (listparse_ip(buf, len, fmt, &f, add_entry, &c, &err) < 0)
+		return -1;
 	s->entries = c.n;
 	return 0;
 }
@@ -112,10 +149,17 @@ static int parse_into(const char *buf, size_t len, struct list_src *s, struct ge
 		.allow = s->allow,
 		.urls = s->kind == UTM_LIST_KIND_URLS,
 		.refuse_invalid = s->refuse_invalid,
+		.format = list_format(s),
+		.guard = s->guard,
 	};
+	size_t n;
 
 	if (s->kind == UTM_LIST_KIND_IP)
 		return parse_ip(buf, len, s, g->ip[s->allow], why, whylen);
+	/* The checking pass (guards, counts) adds nothing. */
+	if (s->guard && (domains_parse(buf, len, &d, g->seed, NULL, &n, why, whylen) ||
+			 check_count(s, n, why, whylen)))
+		return -1;
 	return domains_parse(buf, len, &d, g->seed, g->dom, &s->entries, why, whylen);
 }
 
@@ -125,38 +169,77 @@ static void last_good_path(const struct loader *L, const struct list_src *s, cha
 	snprintf(buf, len, "%s/last-good/%s.list", L->cfg.state_dir, s->name);
 }
 
+static int is_feed(const struct list_src *s)
+{
+	return s->cfg && utm_list_is_feed(s->cfg);
+}
+
+/* Tell the feeds thread (status, events) what became of the feeds' data, once live. */
+static void note_feeds(struct loader *L, struct list_src *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (is_feed(&src[i]))
+			feeds_note_applied(L->feeds, src[i].name, !src[i].fallback,
+					   (long)src[i].entries, src[i].refusal);
+		free(src[i].refusal);
+	}
+}
+
+/* The entries a feed had before this reload, -1 when it had none. */
+static long previous_entries(struct loader *L, const struct list_src *s)
+{
+	struct utm_list_info info;
+
+	if (!is_feed(s) || utm_list_info(&L->maps, s->id, &info) || !info.loaded_at)
+		return -1;
+	return info.entries;
+}
+
 /* Load one list, or its last good copy when the file is bad or missing. */
 static int load_list(struct loader *L, struct list_src *s, struct gen_tables *g)
 {
-	char good[PATH_MAX], dir[PATH_MAX], why[256];
+	char good[PATH_MAX], dir[PATH_MAX], why[FEED_GUARD_WHY_MAX + 32],
+		msg[PATH_MAX + sizeof(why)];
 	size_t len = 0;
 	char *buf = file_read_all(s->path, &len);
-	int rc, read_errno = errno;
+	int rc, read_errno = errno, buf_was_read;
 
 	if (!buf && read_errno == ENOENT && s->id <= UTM_LIST_RUNTIME_ALLOW)
 		return 0; /* no runtime entries yet */
+	s->prev = previous_entries(L, s);
 	last_good_path(L, s, good, sizeof(good));
 	if (mkdir(dirname(strcpy(dir, good)), 0700) && errno != EEXIST)
 		log_warn("creating %s: %s", dir, strerror(errno));
 	if (buf && parse_into(buf, len, s, g, why, sizeof(why)) == 0) {
-		if (s->id > UTM_LIST_RUNTIME_ALLOW && write_file_atomic(good, buf, len))
+		if (s->id > UTM_LIST_RUNTIME_ALLOW && file_write_atomic(good, buf, len))
 			log_warn("cannot keep a last good copy of %s in %s: %s", s->name, good,
 				 strerror(errno));
 		free(buf);
 		return 0;
 	}
-	if (buf)
-		log_err("%s:%s; list %s refused, keeping its previous entries", s->path, why,
-			s->name);
-	else
+	buf_was_read = buf != NULL;
+	if (buf) {
+		snprintf(msg, sizeof(msg), "%s:%s", s->path, why);
+		log_err("%s; list %s refused, keeping its previous entries", msg, s->name);
+	} else if (is_feed(s) && read_errno == ENOENT) {
+		log_warn("feed %s has not been fetched yet; using its last good copy", s->name);
+	} else {
 		log_err("%s: %s; list %s keeps its previous entries", s->path,
 			strerror(read_errno), s->name);
+	}
 	free(buf);
 	buf = file_read_all(good, &len);
+	s->fallback = 1;
 	rc = buf ? parse_into(buf, len, s, g, why, sizeof(why)) : -1;
 	free(buf);
-	if (rc)
+	if (rc) {
+		s->entries = 0;
 		log_err("list %s has no usable previous copy; it is empty until fixed", s->name);
+	}
+	if (buf_was_read)
+		s->refusal = strdup(msg);
 	return -1;
 }
 
@@ -203,6 +286,7 @@ static int write_list_info(struct loader *L, const struct list_src *s)
 		.severity = s->severity,
 		.in_use = 1,
 		.kind = s->kind,
+		.format = s->cfg ? s->cfg->feed.format : UTM_FMT_AUTO,
 		.loaded_at = time(NULL),
 	};
 
@@ -482,31 +566,42 @@ static void count_kinds(const struct list_src *src, size_t n, int *ip, int *dom)
 
 int loader_reload(struct loader *L)
 {
-	size_t n = L->cfg.nlists + 2, i;
-	struct list_src *src = calloc(n, sizeof(*src));
+	size_t n = 2, i;
+	struct list_src *src = calloc(L->cfg.nlists + 2, sizeof(*src));
 	struct gen_tables g = {
 		.ip = { iptable_new(), iptable_new() },
 		.dom = domtable_new(),
 		.seed = L->dns_seed,
 	};
+	struct feed_guard *guards = calloc(L->cfg.nlists + 2, sizeof(*guards));
+	struct reload_guards rg;
 	char rt_paths[2][PATH_MAX];
 	struct timespec t0, t1;
 	int rc = -1, bad = 0, nip, ndom;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!src || !g.ip[0] || !g.ip[1] || !g.dom)
+	if (!src || !guards || !g.ip[0] || !g.ip[1] || !g.dom)
 		goto out;
+	guards_init(&rg, &L->cfg);
 	runtime_sources(L, src, rt_paths);
-	for (i = 2; i < n; i++) {
-		const struct utm_list_cfg *c = &L->cfg.lists[i - 2];
+	for (i = 0; i < L->cfg.nlists; i++) {
+		const struct utm_list_cfg *c = &L->cfg.lists[i];
 
-		src[i] = (struct list_src){ .name = c->name,
+		if (!utm_list_kind_in_maps(c->kind))
+			continue; /* rules, signatures, categories: utm-inspect's */
+		src[n] = (struct list_src){ .name = c->name,
 					    .path = c->path,
 					    .allow = c->allow,
 					    .dir = c->dir,
 					    .severity = c->severity,
 					    .kind = c->kind,
-					    .refuse_invalid = c->refuse_invalid };
+					    .refuse_invalid = c->refuse_invalid,
+					    .cfg = c };
+		if (utm_list_is_feed(c) && !c->allow) {
+			guards_for_feed(&rg, c, &guards[n]);
+			src[n].guard = &guards[n];
+		}
+		n++;
 	}
 	if (assign_ids(L, src + 2, n - 2))
 		goto out;
@@ -520,6 +615,7 @@ int loader_reload(struct loader *L)
 	rc = swap_in(L, &g);
 	if (rc == 0)
 		free_stale_ids(L, src + 2, n - 2);
+	note_feeds(L, src, n);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == 0)
 		log_info("lists loaded: %zu block and %zu allow IP entries, %zu domain names, "
@@ -530,6 +626,7 @@ out:
 	iptable_free(g.ip[0]);
 	iptable_free(g.ip[1]);
 	domtable_free(g.dom);
+	free(guards);
 	free(src);
 	return rc ? rc : (bad ? 1 : 0);
 }

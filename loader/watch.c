@@ -57,8 +57,10 @@ int watch_start(struct watch *w, const struct loader *L)
 	if (w->inotify_fd < 0 || w->timer_fd < 0)
 		return -1;
 	w->n = 0;
+	/* Feeds are not watched: their thread says when their content changed. */
 	for (i = 0; i < L->cfg.nlists; i++)
-		watch_file(w, L->cfg.lists[i].path);
+		if (!utm_list_is_feed(&L->cfg.lists[i]))
+			watch_file(w, L->cfg.lists[i].path);
 	snprintf(rt, sizeof(rt), "%s/runtime-block.list", L->cfg.state_dir);
 	watch_file(w, rt);
 	snprintf(rt, sizeof(rt), "%s/runtime-allow.list", L->cfg.state_dir);

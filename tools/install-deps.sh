@@ -9,11 +9,15 @@ PKGS=(
 	pkg-config libyaml-dev libjansson-dev libcmocka-dev libclang-rt-14-dev
 	# domain lists: IDN names to punycode (lib/dnsname.c)
 	libidn2-dev
+	# threat feeds: fetching (lib/fetch.c) and minisign signatures (lib/minisign.c)
+	libcurl4-openssl-dev libsodium-dev
 	# lab, tests and demo peers
 	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping
 	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux
 	# DNS benchmark (bench/dns.sh): the standard DNS load generator
 	dnsperf
+	# feed tests: the real nginx serves feeds (ETag, 304, gzip); minisign signs them
+	nginx-light minisign
 	# unit tests: time zones for EVE timestamps
 	tzdata
 )

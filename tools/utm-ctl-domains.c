@@ -18,6 +18,7 @@
 #include "lib/dnsname.h"
 #include "lib/domlist.h"
 #include "lib/fileutil.h"
+#include "lib/listparse.h"
 #include "utm-ctl.h"
 
 struct dns_hit {
@@ -81,12 +82,12 @@ static unsigned int domain_line(const struct utm_list_info *info, const char *na
 {
 	struct find_entry f = { .name = name, .allow = allow && !info->allow };
 	struct domlist_error err;
-	unsigned int flags = info->kind == UTM_LIST_KIND_URLS ? DOMLIST_URLS_AS_HOSTS : 0;
 	size_t len = 0;
 	char *buf = file_read_all(info->source, &len);
 
 	if (buf)
-		domlist_parse(buf, len, DOMLIST_SKIP_BAD, flags, on_dom, &f, &err);
+		listparse_domains(buf, len, info->format, DOMLIST_SKIP_BAD,
+				  info->kind == UTM_LIST_KIND_URLS, on_dom, &f, &err);
 	free(buf);
 	return f.line;
 }
@@ -107,6 +108,7 @@ static json_t *hit_json(struct ctl *c, const char *name, const struct dns_hit *h
 		snprintf(where, sizeof(where), line ? "%s:%u" : "%s", info.source, line);
 		json_object_set_new(o, "list", json_string(info.name));
 		json_object_set_new(o, "source", json_string(where));
+		ctl_add_feed_url(c, o, info.name);
 	}
 	return o;
 }
@@ -140,15 +142,9 @@ int ctl_why_name(struct ctl *c, const char *arg)
 	} else {
 		printf("%s: %s\n", name, json_string_value(json_object_get(o, "verdict")));
 		if (block.found)
-			printf("  block entry %s from list %s (%s)\n",
-			       json_string_value(json_object_get(b, "entry")),
-			       json_string_value(json_object_get(b, "list")),
-			       json_string_value(json_object_get(b, "source")));
+			ctl_print_match("  ", "block", b);
 		if (allow.found)
-			printf("  allow entry %s from list %s (%s)\n",
-			       json_string_value(json_object_get(a, "entry")),
-			       json_string_value(json_object_get(a, "list")),
-			       json_string_value(json_object_get(a, "source")));
+			ctl_print_match("  ", "allow", a);
 	}
 	json_decref(o);
 	return 0;

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "lib/fileutil.h"
+#include "lib/listparse.h"
 #include "lib/netbits.h"
 #include "utm-ctl.h"
 
@@ -37,15 +38,15 @@ static int on_entry(const struct ip_prefix *p, unsigned int line, void *arg)
 }
 
 /* The line of a list's file that holds prefix p, or 0. */
-static unsigned int source_line(const char *path, const struct ip_prefix *p)
+static unsigned int source_line(const struct utm_list_info *info, const struct ip_prefix *p)
 {
 	struct find_line f = { .want = p };
 	struct iplist_error err;
 	size_t len = 0;
-	char *buf = file_read_all(path, &len);
+	char *buf = file_read_all(info->source, &len);
 
 	if (buf)
-		iplist_parse(buf, len, on_entry, &f, &err);
+		listparse_ip(buf, len, info->format, NULL, on_entry, &f, &err);
 	free(buf);
 	return f.line;
 }
@@ -62,7 +63,7 @@ static json_t *match_json(struct ctl *c, const struct utm_match *m, int d)
 	ip_prefix_format(&m->prefix, pfx, sizeof(pfx));
 	o = json_pack("{s:s, s:i}", "entry", pfx, "list_id", id);
 	if (utm_list_info(&c->maps, id, &info) == 0) {
-		unsigned int line = source_line(info.source, &m->prefix);
+		unsigned int line = source_line(&info, &m->prefix);
 
 		if (line)
 			snprintf(where, sizeof(where), "%s:%u", info.source, line);
@@ -70,6 +71,7 @@ static json_t *match_json(struct ctl *c, const struct utm_match *m, int d)
 			snprintf(where, sizeof(where), "%s", info.source);
 		json_object_set_new(o, "list", json_string(info.name));
 		json_object_set_new(o, "source", json_string(where));
+		ctl_add_feed_url(c, o, info.name);
 	}
 	return o;
 }
@@ -100,10 +102,7 @@ static void print_why(const char *addr, json_t *o)
 
 			if (json_is_null(m))
 				continue;
-			printf("    %s entry %s from list %s (%s)\n", a ? "allow" : "block",
-			       json_string_value(json_object_get(m, "entry")),
-			       json_string_value(json_object_get(m, "list")),
-			       json_string_value(json_object_get(m, "source")));
+			ctl_print_match("    ", a ? "allow" : "block", m);
 		}
 	}
 }

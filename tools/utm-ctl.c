@@ -27,7 +27,11 @@ static void usage(FILE *out)
 		     "  lists                  the loaded lists with entry and hit counts\n"
 		     "  why ADDRESS|NAME       which list entries match, allowlisted or not\n"
 		     "  add ADDRESS[/LEN] [--allow]     add a runtime block (or allow) entry\n"
-		     "  remove ADDRESS[/LEN] [--allow]  remove a runtime entry\n");
+		     "  remove ADDRESS[/LEN] [--allow]  remove a runtime entry\n"
+		     "  feeds                  every feed: state, entries, last and next refresh\n"
+		     "  feeds update [NAME]    refresh one feed (or all) now and show the result\n"
+		     "\n"
+		     "  --state-dir DIR        utm-load's state directory (default: the running UTM's)\n");
 }
 
 static const char *const dir_names[] = { "none", "inbound", "outbound", "both" };
@@ -202,7 +206,7 @@ static const struct {
 	int (*fn)(struct ctl *c, int argc, char **argv);
 } commands[] = {
 	{ "status", cmd_status }, { "lists", cmd_lists },   { "why", cmd_why },
-	{ "add", cmd_add },	  { "remove", cmd_remove },
+	{ "add", cmd_add },	  { "remove", cmd_remove }, { "feeds", cmd_feeds },
 };
 
 int main(int argc, char **argv)
@@ -210,6 +214,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "pin-root", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "state-dir", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -223,6 +228,8 @@ int main(int argc, char **argv)
 			c.pin_root = optarg;
 		else if (o == 'j')
 			c.json = 1;
+		else if (o == 's')
+			c.state_dir = optarg;
 		else {
 			usage(o == 'h' ? stdout : stderr);
 			return o == 'h' ? 0 : 2;

@@ -3,10 +3,13 @@
 #ifndef UTM_CTL_H
 #define UTM_CTL_H
 
+#include <jansson.h>
+
 #include "lib/utmmaps.h"
 
 struct ctl {
 	const char *pin_root;
+	const char *state_dir; /* NULL: found from the running UTM's lists */
 	int json;
 	struct utm_maps maps;
 };
@@ -16,6 +19,12 @@ int cmd_lists(struct ctl *c, int argc, char **argv);
 int cmd_why(struct ctl *c, int argc, char **argv);
 int cmd_add(struct ctl *c, int argc, char **argv);
 int cmd_remove(struct ctl *c, int argc, char **argv);
+int cmd_feeds(struct ctl *c, int argc, char **argv);
+
+/* utm-ctl-feeds.c: add "feed": URL to a match object when list is a feed. */
+void ctl_add_feed_url(struct ctl *c, json_t *o, const char *list);
+/* "  block entry X from list L (file:line)" and the feed's URL, if any. */
+void ctl_print_match(const char *indent, const char *what, json_t *m);
 
 /* why NAME: the DNS guard's verdict on a domain name. */
 int ctl_why_name(struct ctl *c, const char *name);

@@ -146,7 +146,7 @@ long topdomains_protecting(const char *name, size_t len);
 /*
  * The table order: <0, 0 or >0 as the len bytes at a sort before, equal or
  * after those at b, comparing bytes from the end, a '.' lower than any other
- * byte, and a name that ends the other (a parent of it) first.
+ * byte; when the other ends with a name (a parent of it, say), that name first.
  */
 int topdomains_compare(const char *a, size_t alen, const char *b, size_t blen);
 

@@ -17,37 +17,17 @@ struct dom_ctx {
 	struct domtable *t;
 	__u64 seed;
 	size_t n;
-	size_t protected_hosts;	 /* URL hosts under a protected name: left out */
-	unsigned int guard_line; /* the line a guard refused, 0: none */
-	char guard_why[FEED_GUARD_WHY_MAX];
+	size_t protected_hosts; /* URL hosts under a protected name: left out */
 };
-
-/* 1 when the entry is to be left out; -1 when a guard refuses the list. */
-static int guarded(struct dom_ctx *c, const struct dom_entry *e, unsigned int line)
-{
-	const struct feed_guard *g = c->s->guard;
-
-	if (!g || e->allow || c->s->allow)
-		return 0;
-	if (c->s->urls || c->s->format == UTM_FMT_URLHAUS_CSV) {
-		if (!feed_guard_name_protected(g, e->name))
-			return 0;
-		c->protected_hosts++;
-		return 1;
-	}
-	if (!feed_guard_domain(g, e, c->guard_why, sizeof(c->guard_why)))
-		return 0;
-	c->guard_line = line;
-	return -1;
-}
 
 static int add_name(const struct dom_entry *e, unsigned int line, void *arg)
 {
 	struct dom_ctx *c = arg;
-	int skip = guarded(c, e, line);
 
-	if (skip)
-		return skip < 0 ? -1 : 0;
+	if (c->s->check && feed_check_domain_entry(c->s->check, e, NULL, 0)) {
+		c->protected_hosts++; /* feed_check refused the others before */
+		return 0;
+	}
 	c->n++;
 	if (!c->t)
 		return 0; /* validating only */
@@ -78,7 +58,7 @@ int domains_parse(const char *buf, size_t len, const struct domain_src *s, __u64
 	long rc;
 
 	/* Refusing: check the whole list first, so a refused list adds nothing. */
-	if (t && policy == DOMLIST_REFUSE_BAD &&
+	if (policy == DOMLIST_REFUSE_BAD &&
 	    listparse_domains(buf, len, s->format, policy, s->urls, add_name, &c, &err) < 0) {
 		snprintf(why, whylen, "%u: %s (%u bad line%s)", err.line, err.reason,
 			 err.bad_lines + err.unsupported,
@@ -89,21 +69,15 @@ int domains_parse(const char *buf, size_t len, const struct domain_src *s, __u64
 	c.n = 0;
 	c.protected_hosts = 0;
 	rc = listparse_domains(buf, len, s->format, policy, s->urls, add_name, &c, &err);
-	if (c.guard_line) {
-		snprintf(why, whylen, "%u: %s", c.guard_line, c.guard_why);
-		return -1;
-	}
 	if (rc < 0) {
 		snprintf(why, whylen, "%u: %s", err.line, err.reason);
 		return -1;
 	}
-	if (t) {
-		report_skipped(s, &err);
-		if (c.protected_hosts)
-			log_info("list %s: %zu URL host%s under protected names left to URL "
-				 "matching (a malicious URL on a big site must not block the site)",
-				 s->name, c.protected_hosts, c.protected_hosts == 1 ? "" : "s");
-	}
+	report_skipped(s, &err);
+	if (c.protected_hosts)
+		log_info("list %s: %zu URL host%s under protected names left to URL matching (a "
+			 "malicious URL on a big site must not block the site)",
+			 s->name, c.protected_hosts, c.protected_hosts == 1 ? "" : "s");
 	*entries = c.n;
 	return 0;
 }

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "lib/domtable.h"
-#include "lib/feedguard.h"
+#include "lib/feedcheck.h"
 
 struct domain_src {
 	const char *name, *path;
@@ -16,15 +16,14 @@ struct domain_src {
 	int urls;	    /* a list of URLs: their hosts, exactly */
 	int refuse_invalid; /* refuse the whole list on a bad line */
 	int format;	    /* enum utm_feed_format */
-	const struct feed_guard *guard; /* a block feed's guards, or NULL */
+	const struct feed_check *check; /* a feed's checks, or NULL */
 };
 
 /*
  * Parse a domain list into t, keyed with seed. 0 on success (bad lines
  * skipped by policy are logged), -1 when the list is refused, with
- * "LINE: reason" in why. t NULL: only check it (guards included) and
- * count. Hosts of a URL feed under a protected name are left out: the
- * URL, not the whole site, is what the feed condemns.
+ * "LINE: reason" in why. Hosts of a URL feed under a protected name are
+ * left out (lib/feedcheck.h): the URL, not the whole site, is condemned.
  */
 int domains_parse(const char *buf, size_t len, const struct domain_src *s, __u64 seed,
 		  struct domtable *t, size_t *entries, char *why, size_t whylen);

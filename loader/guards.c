@@ -85,15 +85,3 @@ void guards_for_feed(const struct reload_guards *rg, const struct utm_list_cfg *
 	g->protect_names = rg->names;
 	g->nprotect_names = rg->nnames;
 }
-
-int guards_check_count(const struct utm_list_cfg *l, long prev, size_t n, char *why,
-		       size_t whylen)
-{
-	if (!n && !l->feed.allow_empty) {
-		snprintf(why, whylen, "the feed has no entry (allow-empty is off)");
-		return -1;
-	}
-	if (prev < 0 || l->feed.allow_empty)
-		return 0;
-	return feed_guard_size((size_t)prev, n, l->feed.max_change_pct / 100.0, why, whylen);
-}

@@ -27,12 +27,4 @@ void guards_init(struct reload_guards *rg, const struct utm_cfg *cfg);
 void guards_for_feed(const struct reload_guards *rg, const struct utm_list_cfg *l,
 		     struct feed_guard *g);
 
-/*
- * The count checks of a feed update: refuse an empty feed (unless
- * allow-empty) and a size change beyond max-change from prev entries
- * (prev < 0: no previous data). 0 or -1 with why.
- */
-int guards_check_count(const struct utm_list_cfg *l, long prev, size_t n, char *why,
-		       size_t whylen);
-
 #endif /* UTM_LOADER_GUARDS_H */

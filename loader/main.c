@@ -361,6 +361,8 @@ int main(int argc, char **argv)
 		return loader_detach(&L.cfg) ? 1 : 0;
 	utm_cfg_set_feed_paths(&L.cfg);
 
+	/* curl runs with CURLOPT_NOSIGNAL: a TLS write to a closed socket must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);

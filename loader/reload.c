@@ -24,6 +24,7 @@
 #include "feeds.h"
 #include "guards.h"
 #include "lib/domtable.h"
+#include "lib/feedcheck.h"
 #include "lib/listparse.h"
 #include "lib/fileutil.h"
 #include "lib/iptable.h"
@@ -42,10 +43,10 @@ struct list_src {
 	int kind;	    /* enum utm_list_kind */
 	int refuse_invalid; /* domain lists: refuse the list on a bad line */
 	const struct utm_list_cfg *cfg; /* NULL for the runtime lists */
-	const struct feed_guard *guard; /* feeds: what their entries must not do */
-	long prev;			/* feeds: entries applied before, -1: none */
+	struct feed_check check;	/* feeds: what an update must pass */
+	struct etrep_filter etrep;	/* feeds: ET IP reputation filter */
 	char *refusal;			/* feeds: why the new data was refused (malloc'd) */
-	int fallback;			/* loading the last good copy: no count check */
+	int fallback;			/* loading the last good copy */
 };
 
 /* Everything one generation is built from. */
@@ -60,9 +61,6 @@ struct add_ctx {
 	__u32 id;
 	int dir;
 	size_t n;
-	const struct feed_guard *guard; /* checking pass of a feed */
-	unsigned int guard_line;	/* the line a guard refused, 0: none */
-	char guard_why[FEED_GUARD_WHY_MAX];
 };
 
 static int add_entry(const struct ip_prefix *p, unsigned int line, void *arg)
@@ -73,26 +71,9 @@ static int add_entry(const struct ip_prefix *p, unsigned int line, void *arg)
 	return iptable_add(c->t, p, c->id, c->dir);
 }
 
-/* The checking pass: count, and stop at the first entry a guard refuses. */
-static int check_entry(const struct ip_prefix *p, unsigned int line, void *arg)
+static int is_feed(const struct list_src *s)
 {
-	struct add_ctx *c = arg;
-
-	c->n++;
-	if (c->guard && feed_guard_ip(c->guard, p, c->guard_why, sizeof(c->guard_why))) {
-		c->guard_line = line;
-		return -1;
-	}
-	return 0;
-}
-
-static void etrep_filter_of(const struct list_src *s, struct etrep_filter *f)
-{
-	memset(f, 0, sizeof(*f));
-	if (!s->cfg)
-		return;
-	memcpy(f->want, s->cfg->feed.categories, sizeof(f->want));
-	f->min_score = s->cfg->feed.min_score;
+	return s->cfg && utm_list_is_feed(s->cfg);
 }
 
 static int list_format(const struct list_src *s)
@@ -100,41 +81,20 @@ static int list_format(const struct list_src *s)
 	return s->cfg ? s->cfg->feed.format : UTM_FMT_AUTO;
 }
 
-/* A feed's entry count against its previous one (lib/feedguard.h). */
-static int check_count(const struct list_src *s, size_t n, char *why, size_t whylen)
-{
-	if (!s->cfg || !utm_list_is_feed(s->cfg) || s->fallback)
-		return 0;
-	return guards_check_count(s->cfg, s->prev, n, why, whylen);
-}
-
-/* Validate (and guard) the whole list first, so a bad list adds nothing to dst. */
+/* Validate the whole list first, so a bad list adds nothing to dst. */
 static int parse_ip(const char *buf, size_t len, struct list_src *s, struct iptable *dst,
 		    char *why, size_t whylen)
 {
 	struct add_ctx c = { .t = dst, .id = s->id, .dir = s->dir };
 	struct iplist_error err = { 0 };
-	struct etrep_filter f;
 	int fmt = list_format(s);
-	long rc;
 
-	etrep_filter_of(s, &f);
-	c.guard = s->allow ? NULL : s->guard;
-	rc = listparse_ip(buf, len, fmt, &f, check_entry, &c, &err);
-	if (c.guard_line) {
-		snprintf(why, whylen, "%u: %s", c.guard_line, c.guard_why);
-		return -1;
-	}
-	if (rc < 0 || (rc = listparse_ip(buf, len, fmt, &f, NULL, NULL, &err)) < 0) {
+	if (listparse_ip(buf, len, fmt, &s->etrep, NULL, NULL, &err) < 0 ||
+	    listparse_ip(buf, len, fmt, &s->etrep, add_entry, &c, &err) < 0) {
 		snprintf(why, whylen, "%u: %s (%u bad line%s)", err.line, err.reason,
 			 err.bad_lines, err.bad_lines == 1 ? "" : "s");
 		return -1;
 	}
-	if (check_count(s, c.n, why, whylen))
-		return -1;
-	c.n = 0;
-	if (listparse_ip(buf, len, fmt, &f, add_entry, &c, &err) < 0)
-		return -1;
 	s->entries = c.n;
 	return 0;
 }
@@ -150,16 +110,15 @@ static int parse_into(const char *buf, size_t len, struct list_src *s, struct ge
 		.urls = s->kind == UTM_LIST_KIND_URLS,
 		.refuse_invalid = s->refuse_invalid,
 		.format = list_format(s),
-		.guard = s->guard,
+		.check = is_feed(s) ? &s->check : NULL,
 	};
 	size_t n;
 
+	/* A feed update passes its checks (guards, counts) before anything is built. */
+	if (is_feed(s) && feed_check(buf, len, &s->check, &n, why, whylen))
+		return -1;
 	if (s->kind == UTM_LIST_KIND_IP)
 		return parse_ip(buf, len, s, g->ip[s->allow], why, whylen);
-	/* The checking pass (guards, counts) adds nothing. */
-	if (s->guard && (domains_parse(buf, len, &d, g->seed, NULL, &n, why, whylen) ||
-			 check_count(s, n, why, whylen)))
-		return -1;
 	return domains_parse(buf, len, &d, g->seed, g->dom, &s->entries, why, whylen);
 }
 
@@ -167,11 +126,6 @@ static void last_good_path(const struct loader *L, const struct list_src *s, cha
 			   size_t len)
 {
 	snprintf(buf, len, "%s/last-good/%s.list", L->cfg.state_dir, s->name);
-}
-
-static int is_feed(const struct list_src *s)
-{
-	return s->cfg && utm_list_is_feed(s->cfg);
 }
 
 /* Tell the feeds thread (status, events) what became of the feeds' data, once live. */
@@ -200,7 +154,7 @@ static long previous_entries(struct loader *L, const struct list_src *s)
 /* Load one list, or its last good copy when the file is bad or missing. */
 static int load_list(struct loader *L, struct list_src *s, struct gen_tables *g)
 {
-	char good[PATH_MAX], dir[PATH_MAX], why[FEED_GUARD_WHY_MAX + 32],
+	char good[PATH_MAX], dir[PATH_MAX], why[FEED_CHECK_WHY_MAX],
 		msg[PATH_MAX + sizeof(why)];
 	size_t len = 0;
 	char *buf = file_read_all(s->path, &len);
@@ -208,7 +162,7 @@ static int load_list(struct loader *L, struct list_src *s, struct gen_tables *g)
 
 	if (!buf && read_errno == ENOENT && s->id <= UTM_LIST_RUNTIME_ALLOW)
 		return 0; /* no runtime entries yet */
-	s->prev = previous_entries(L, s);
+	s->check.prev = previous_entries(L, s);
 	last_good_path(L, s, good, sizeof(good));
 	if (mkdir(dirname(strcpy(dir, good)), 0700) && errno != EEXIST)
 		log_warn("creating %s: %s", dir, strerror(errno));
@@ -231,7 +185,10 @@ static int load_list(struct loader *L, struct list_src *s, struct gen_tables *g)
 	}
 	free(buf);
 	buf = file_read_all(good, &len);
+	/* The last good copy passed its checks when it was new. */
 	s->fallback = 1;
+	s->check.prev = -1;
+	s->check.allow_empty = 1;
 	rc = buf ? parse_into(buf, len, s, g, why, sizeof(why)) : -1;
 	free(buf);
 	if (rc) {
@@ -551,6 +508,27 @@ static void runtime_sources(struct loader *L, struct list_src rt[2], char paths[
 				   .id = UTM_LIST_RUNTIME_ALLOW };
 }
 
+/* What a feed's updates must pass, from its configuration. */
+static void feed_source(struct list_src *s, const struct reload_guards *rg, struct feed_guard *g)
+{
+	const struct utm_list_cfg *c = s->cfg;
+
+	guards_for_feed(rg, c, g);
+	memcpy(s->etrep.want, c->feed.categories, sizeof(s->etrep.want));
+	s->etrep.min_score = c->feed.min_score;
+	s->check = (struct feed_check){
+		.kind = c->kind,
+		.format = c->feed.format,
+		.allow = c->allow,
+		.refuse_invalid = c->refuse_invalid,
+		.etrep = &s->etrep,
+		.guard = g,
+		.prev = -1,
+		.allow_empty = c->feed.allow_empty,
+		.max_change_pct = c->feed.max_change_pct,
+	};
+}
+
 static void count_kinds(const struct list_src *src, size_t n, int *ip, int *dom)
 {
 	size_t i;
@@ -597,10 +575,8 @@ int loader_reload(struct loader *L)
 					    .kind = c->kind,
 					    .refuse_invalid = c->refuse_invalid,
 					    .cfg = c };
-		if (utm_list_is_feed(c) && !c->allow) {
-			guards_for_feed(&rg, c, &guards[n]);
-			src[n].guard = &guards[n];
-		}
+		if (utm_list_is_feed(c))
+			feed_source(&src[n], &rg, &guards[n]);
 		n++;
 	}
 	if (assign_ids(L, src + 2, n - 2))

@@ -110,7 +110,7 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg.dns_ttl, 30);
 	assert_int_equal(cfg.dns_sink4[3], 99);
 	assert_int_equal(cfg.dns_sink6[15], 0x99);
-	assert_int_equal(cfg.nlists, 5);
+	assert_int_equal(cfg.nlists, 9);
 	assert_list(&cfg.lists[0], "spamhaus-drop", drop, 0, UTM_DIR_BOTH, 2);
 	assert_list(&cfg.lists[1], "c2-servers", "/etc/utm/lists/c2.txt", 0, UTM_DIR_OUTBOUND, 3);
 	assert_list(&cfg.lists[2], "office-partners", partners, 1, UTM_DIR_INBOUND, 1);
@@ -118,6 +118,19 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg.lists[3].kind, UTM_LIST_KIND_DOMAINS);
 	assert_int_equal(cfg.lists[3].refuse_invalid, 1);
 	assert_int_equal(cfg.lists[4].kind, UTM_LIST_KIND_URLS);
+	/* The feeds follow the lists; every key of the schema is shown. */
+	assert_int_equal(cfg.n_never_addrs, 2);
+	assert_string_equal(cfg.never_names[0], "example.co.jp");
+	assert_int_equal(cfg.lists[5].feed.format, UTM_FMT_SPAMHAUS_JSON);
+	assert_int_equal(cfg.lists[5].feed.timeout_s, 120);
+	assert_int_equal(cfg.lists[5].feed.max_size, 64ul << 20);
+	assert_int_equal(cfg.lists[6].feed.min_score, 50);
+	assert_string_equal(cfg.lists[6].feed.category_url,
+			    "https://rules.example.net/iprep/categories.txt");
+	assert_int_equal(cfg.lists[7].feed.format, UTM_FMT_CROWDSEC);
+	assert_int_equal(cfg.lists[7].feed.allow_empty, 1);
+	assert_string_equal(cfg.lists[7].feed.api_key, "0123456789abcdef");
+	assert_int_equal(cfg.lists[8].kind, UTM_LIST_KIND_IPS_RULES);
 	utm_cfg_free(&cfg);
 	assert_null(cfg.lists);
 	assert_int_equal(cfg.nlists, 0);
@@ -294,7 +307,38 @@ static const struct bad_case bad_cases[] = {
 	 "t.yaml:2: dns.sinkhole-ipv6: '10.0.0.1' is not an IPv6 address"},
 	{"dns:\n  ttl: -2\n", "t.yaml:2: dns.ttl: expected an integer 0..1000000, got '-2'"},
 	{"lists:\n  - name: a\n    file: a\n    kind: hosts\n",
-	 "t.yaml:4: lists.kind: expected ip | domains | urls, got 'hosts'"},
+	 "t.yaml:4: lists.kind: expected ip | domains | urls | domain | url | ips-rules | "
+	 "av-signatures | categories, got 'hosts'"},
+	/* feeds */
+	{"feeds:\n  - name: a\n    url: ftp://x/a\n",
+	 "t.yaml:3: feeds.url: 'ftp://x/a' is not an http://, https:// or file:/// URL"},
+	{"feeds:\n  - name: a\n", "t.yaml:2: feeds: 'a' has no url"},
+	{"feeds:\n  - url: http://x/a\n", "t.yaml:2: feeds: entry without a name"},
+	{"feeds:\n  - name: a\n    url: http://x/a\n    refresh: 1w\n",
+	 "t.yaml:4: feeds.refresh: expected a duration 1s..30d such as 90s, 15m, 6h or 1d, "
+	 "got '1w'"},
+	{"feeds:\n  - name: a\n    url: http://x/a\n    refresh: 31d\n",
+	 "t.yaml:4: feeds.refresh: expected a duration 1s..30d such as 90s, 15m, 6h or 1d, "
+	 "got '31d'"},
+	{"feeds:\n  - name: a\n    url: http://x/a\n    max-size: 12X\n",
+	 "t.yaml:4: feeds.max-size: expected a size 1K..4G such as 512K or 64M, got '12X'"},
+	{"feeds:\n  - name: a\n    url: http://x/a\n    max-change: 1001%\n",
+	 "t.yaml:4: feeds.max-change: expected an integer 0..1000, got '1001%'"},
+	{"feeds:\n  - name: a\n    url: http://x/a\n    allow-private: maybe\n",
+	 "t.yaml:4: feeds.allow-private: expected true | false | yes | no, got 'maybe'"},
+	{"feeds:\n  - name: a\n    url: http://x/a\n    format: spamhaus-json\n    kind: url\n",
+	 "t.yaml:2: feeds: 'a': format spamhaus-json needs kind ip"},
+	{"feeds:\n  - name: a\n    url: http://x/a\n    format: crowdsec\n",
+	 "t.yaml:2: feeds: 'a': the crowdsec format needs an api-key"},
+	{"feeds:\n  - name: a\n    url: http://x/a\n    categories: [1, 256]\n",
+	 "t.yaml:4: feeds.categories: expected a category number 0..255, got '256'"},
+	{"lists:\n  - name: a\n    file: a\nfeeds:\n  - name: a\n    url: http://x/a\n",
+	 "t.yaml:5: feeds.name: duplicate list name 'a'"},
+	{"never-block:\n  addresses: [192.0.2.1, 192.0.2]\n",
+	 "t.yaml:2: never-block.addresses: '192.0.2' is not an address or prefix"},
+	{"never-block:\n  domains: [-bad.example]\n",
+	 "t.yaml:2: never-block.domains: '-bad.example' is not a domain name: label 1 starts "
+	 "with '-'"},
 	{"lists:\n  - name: a\n    file: a\n    invalid: ignore\n",
 	 "t.yaml:4: lists.invalid: expected skip | refuse, got 'ignore'"},
 	{"lists:\n  - name: a\n    file: a\n    severity: 0\n",
@@ -327,6 +371,92 @@ static const struct bad_case bad_cases[] = {
 	{"xdp-mode: auto\n---\n- [\n", "t.yaml:4: did not find expected node content (while "
 				       "parsing a flow node at line 4)"},
 };
+
+static void test_feeds(void **state)
+{
+	static const char yaml[] =
+		"state-dir: /var/lib/x\n"
+		"never-block:\n"
+		"  addresses: [192.0.2.1, 2001:db8::53]\n"
+		"  domains: [Example.CO.JP]\n"
+		"feeds:\n"
+		"  - name: drop\n"
+		"    url: https://www.spamhaus.org/drop/drop_v4.json\n"
+		"    format: spamhaus-json\n"
+		"    direction: inbound\n"
+		"    refresh: 12h\n"
+		"  - name: et-rep\n"
+		"    url: file:///srv/iprep.csv\n"
+		"    format: et-iprep\n"
+		"    categories: [1, 3]\n"
+		"    min-score: 50\n"
+		"    max-size: 64M\n"
+		"    max-change: 20%\n"
+		"    allow-private: yes\n"
+		"    signature-key: RWQFcCKhMQo10t/WygHFA52W+xFQRqXrvWad822dmT+RTv5CYvcC/57P\n"
+		"  - name: rules\n"
+		"    url: https://rules.example/emerging.rules.tar.gz\n"
+		"    kind: ips-rules\n"
+		"    refresh: 1d\n";
+	struct utm_cfg cfg;
+	const struct utm_list_cfg *l;
+	char err[256];
+
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(parse(yaml, "t.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nlists, 3);
+	assert_int_equal(cfg.n_never_addrs, 2);
+	assert_int_equal(cfg.never_addrs[1].family, 6);
+	assert_int_equal(cfg.n_never_names, 1);
+	assert_string_equal(cfg.never_names[0], "example.co.jp");
+	l = &cfg.lists[0];
+	assert_true(utm_list_is_feed(l));
+	assert_int_equal(l->kind, UTM_LIST_KIND_IP);
+	assert_int_equal(l->feed.format, UTM_FMT_SPAMHAUS_JSON);
+	assert_int_equal(l->feed.refresh_s, 12 * 3600);
+	assert_int_equal(l->feed.timeout_s, 120);
+	assert_int_equal(l->feed.max_size, 256ul << 20);
+	assert_int_equal(l->feed.max_change_pct, 50);
+	assert_int_equal(l->feed.min_prefix4, 8);
+	assert_string_equal(l->path, "/var/lib/x/feeds/drop.data");
+	l = &cfg.lists[1];
+	assert_int_equal(l->feed.format, UTM_FMT_ET_IPREP);
+	assert_true(l->feed.categories[1] && l->feed.categories[3] && !l->feed.categories[2]);
+	assert_int_equal(l->feed.min_score, 50);
+	assert_int_equal(l->feed.max_size, 64ul << 20);
+	assert_int_equal(l->feed.max_change_pct, 20);
+	assert_int_equal(l->feed.allow_private, 1);
+	assert_string_equal(l->feed.sig_key,
+			    "RWQFcCKhMQo10t/WygHFA52W+xFQRqXrvWad822dmT+RTv5CYvcC/57P");
+	l = &cfg.lists[2];
+	assert_int_equal(l->kind, UTM_LIST_KIND_IPS_RULES);
+	assert_false(utm_list_kind_in_maps(l->kind));
+	assert_int_equal(l->feed.refresh_s, 86400);
+	/* A state dir given later (a flag) moves the feeds' data with it. */
+	strcpy(cfg.state_dir, "/tmp/s");
+	utm_cfg_set_feed_paths(&cfg);
+	assert_string_equal(cfg.lists[0].path, "/tmp/s/feeds/drop.data");
+	utm_cfg_free(&cfg);
+}
+
+/* The configuration shipped as /etc/utm/utm.yaml parses, and every list is a feed. */
+static void test_shipped_default(void **state)
+{
+	char path[PATH_MAX + 32], err[512];
+	struct utm_cfg cfg;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/etc/utm.yaml", top);
+	utm_cfg_defaults(&cfg);
+	if (utm_cfg_load_file(path, &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_true(cfg.nlists >= 5);
+	for (i = 0; i < cfg.nlists; i++) {
+		assert_true(utm_list_is_feed(&cfg.lists[i]));
+		assert_int_equal(strncmp(cfg.lists[i].feed.url, "https://", 8), 0);
+	}
+	utm_cfg_free(&cfg);
+}
 
 static void test_errors(void **state)
 {
@@ -553,6 +683,8 @@ int main(void)
 		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_dns),
 		cmocka_unit_test(test_relative_paths),
+		cmocka_unit_test(test_feeds),
+		cmocka_unit_test(test_shipped_default),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_files),
 		cmocka_unit_test(test_add_list),

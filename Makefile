@@ -49,7 +49,7 @@ FUZZERS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
 HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h)
 
-.PHONY: all deps test check demo bench bench-tcp bench-dns fuzz clean format
+.PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds fuzz clean format
 .SECONDARY:
 
 all: $(BPF_OBJS) $(SKELS) $(LIB) $(B)/utm-load $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
@@ -117,6 +117,9 @@ bench-tcp: all
 
 bench-dns: all
 	bench/dns.sh $(B)
+
+bench-feeds: all
+	bench/feeds.sh $(B)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZERS)

@@ -224,7 +224,7 @@ static int check_format(struct walk *w, const yaml_node_t *n, const struct utm_l
 	return 0;
 }
 
-static int set_feed(struct walk *w, const yaml_node_t *n)
+static int set_feed(struct walk *w, const char *what, const yaml_node_t *n)
 {
 	struct utm_list_cfg l = {.allow = 0, .dir = UTM_DIR_BOTH, .severity = 2};
 
@@ -252,16 +252,7 @@ static int set_feed(struct walk *w, const yaml_node_t *n)
 int cfg_set_feeds(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		  const void *arg)
 {
-	const yaml_node_item_t *it;
-
-	if (cfg_is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return cfg_fail(w, n, "%s: expected a sequence, got a %s", what, cfg_kind_name(n));
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
-		if (set_feed(w, yaml_document_get_node(w->doc, *it)))
-			return -1;
-	return 0;
+	return cfg_each_item(w, what, n, set_feed);
 }
 
 static int add_never_addr(struct walk *w, const char *what, const yaml_node_t *n)
@@ -303,17 +294,7 @@ static int add_never_name(struct walk *w, const char *what, const yaml_node_t *n
 static int set_never_seq(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 			 const void *arg)
 {
-	int (*add)(struct walk *, const char *, const yaml_node_t *) = arg;
-	const yaml_node_item_t *it;
-
-	if (cfg_is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return cfg_fail(w, n, "%s: expected a sequence, got a %s", what, cfg_kind_name(n));
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
-		if (add(w, what, yaml_document_get_node(w->doc, *it)))
-			return -1;
-	return 0;
+	return cfg_each_item(w, what, n, arg);
 }
 
 static const struct field never_fields[] = {

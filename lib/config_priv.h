@@ -54,6 +54,10 @@ int cfg_parse_uint(const char *s, unsigned long max, unsigned long *out);
 int cfg_walk_map(struct walk *w, const yaml_node_t *map, const char *prefix,
 		 const struct section *s, void *obj);
 
+/* Call fn for each item of sequence n (null: none); -1 at the first failure. */
+int cfg_each_item(struct walk *w, const char *what, const yaml_node_t *n,
+		  int (*fn)(struct walk *w, const char *what, const yaml_node_t *item));
+
 /* Setters usable in struct field tables. */
 int cfg_set_path(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		 const void *arg);

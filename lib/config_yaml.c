@@ -383,7 +383,7 @@ static const struct section events = {event_fields, ARRAY_SIZE(event_fields)};
 static const struct section list = {list_fields, ARRAY_SIZE(list_fields)};
 static const struct section dns = {dns_fields, ARRAY_SIZE(dns_fields)};
 
-static int set_list(struct walk *w, const yaml_node_t *n)
+static int set_list(struct walk *w, const char *what, const yaml_node_t *n)
 {
 	struct utm_list_cfg l = {.allow = 0, .dir = UTM_DIR_BOTH, .severity = 2};
 
@@ -400,8 +400,8 @@ static int set_list(struct walk *w, const yaml_node_t *n)
 	return 0;
 }
 
-static int set_lists(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-		     const void *arg)
+int cfg_each_item(struct walk *w, const char *what, const yaml_node_t *n,
+		  int (*fn)(struct walk *w, const char *what, const yaml_node_t *item))
 {
 	const yaml_node_item_t *it;
 
@@ -410,9 +410,15 @@ static int set_lists(struct walk *w, const char *what, const yaml_node_t *n, voi
 	if (n->type != YAML_SEQUENCE_NODE)
 		return cfg_fail(w, n, "%s: expected a sequence, got a %s", what, cfg_kind_name(n));
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
-		if (set_list(w, yaml_document_get_node(w->doc, *it)))
+		if (fn(w, what, yaml_document_get_node(w->doc, *it)))
 			return -1;
 	return 0;
+}
+
+static int set_lists(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		     const void *arg)
+{
+	return cfg_each_item(w, what, n, set_list);
 }
 
 static const struct field top_fields[] = {

@@ -18,16 +18,31 @@ static const struct feed_guard *active_guard(const struct feed_check *c)
 	return c->allow ? NULL : c->guard;
 }
 
+int feed_check_ip_entry(const struct feed_check *c, const struct ip_prefix *p, char *why,
+			size_t whylen)
+{
+	const struct feed_guard *g = active_guard(c);
+
+	if (!g || !feed_guard_ip(g, p, why, whylen))
+		return 0;
+	/*
+	 * CrowdSec decisions are the office's own verdicts, one by one (a
+	 * local ban of a LAN host is normal): a decision the bridge must not
+	 * apply is left out, not a reason to drop every other decision.
+	 */
+	return c->format == UTM_FMT_CROWDSEC ? 1 : -1;
+}
+
 static int check_ip(const struct ip_prefix *p, unsigned int line, void *arg)
 {
 	struct check_ctx *x = arg;
-	const struct feed_guard *g = active_guard(x->c);
+	int rc = feed_check_ip_entry(x->c, p, x->why, sizeof(x->why));
 
-	x->n++;
-	if (g && feed_guard_ip(g, p, x->why, sizeof(x->why))) {
+	if (rc < 0) {
 		x->line = line;
 		return -1;
 	}
+	x->n += rc == 0;
 	return 0;
 }
 

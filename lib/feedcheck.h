@@ -39,6 +39,13 @@ int feed_check(const char *buf, size_t len, const struct feed_check *c, size_t *
 	       char *why, size_t whylen);
 
 /*
+ * What to do with one IP entry of a feed: 0 keep it, 1 leave it out (a
+ * CrowdSec decision a guard refuses), -1 refuse the feed (why set).
+ */
+int feed_check_ip_entry(const struct feed_check *c, const struct ip_prefix *p, char *why,
+			size_t whylen);
+
+/*
  * What to do with one domain entry of a feed: 0 keep it, 1 leave it out
  * (a URL feed's host under a protected name: the URL, not the site, is
  * condemned), -1 refuse the feed (why set).

@@ -129,15 +129,24 @@ static int make_parents(const char *dir, const char *name)
 	return 0;
 }
 
+/* The checking pass: a member that would land outside NAME.d refuses the archive. */
+static int check_member(const struct tar_member *m, void *ctx)
+{
+	struct tar_out *t = ctx;
+	char quoted[64];
+
+	if (tar_name_safe(m->name))
+		return 0;
+	text_quote(quoted, m->name, strlen(m->name), sizeof(quoted) - 4);
+	snprintf(t->why, sizeof(t->why), "unsafe member name \"%s\" in the archive", quoted);
+	return 1;
+}
+
 static int store_member(const struct tar_member *m, void *ctx)
 {
 	struct tar_out *t = ctx;
 	char path[PATH_MAX];
 
-	if (!tar_name_safe(m->name)) {
-		snprintf(t->why, sizeof(t->why), "unsafe member name in the archive");
-		return -1;
-	}
 	snprintf(path, sizeof(path), "%s/%s", t->dir, m->name);
 	if (make_parents(t->dir, m->name) || file_write_atomic(path, m->data, m->size)) {
 		snprintf(t->why, sizeof(t->why), "writing %s: %s", path, strerror(errno));
@@ -161,8 +170,9 @@ static int store_tar(struct feeds *F, const struct feed *f, const char *buf, siz
 	rm_tree(tmp);
 	rm_tree(old);
 	/* Check the whole archive first: a truncated one must not replace a good tree. */
-	if (tar_each(buf, len, NULL, NULL, why, sizeof(why))) {
-		refuse(out, FEED_REFUSED, "bad archive: %s", why);
+	rc = tar_each(buf, len, check_member, &t, why, sizeof(why));
+	if (rc) {
+		refuse(out, FEED_REFUSED, "bad archive: %s", rc > 0 ? t.why : why);
 		return -1;
 	}
 	if (mkdir(tmp, 0700)) {

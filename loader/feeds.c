@@ -119,10 +119,15 @@ static void merge_outcome(struct feed *f, const struct feed_outcome *out, time_t
 		f->next_run = time(NULL) + retry_delay(f);
 		return;
 	}
-	f->state = out->state;
 	f->failures = 0;
-	f->error[0] = '\0';
 	f->last_success = time(NULL);
+	/* Unchanged content that the reload refused stays refused, with its reason. */
+	if (out->changed || !f->apply_refused) {
+		f->state = out->state;
+		f->error[0] = '\0';
+	} else {
+		f->state = FEED_REFUSED;
+	}
 	if (out->changed)
 		f->last_change = f->last_success;
 	if (out->signature[0])
@@ -137,25 +142,32 @@ static void merge_outcome(struct feed *f, const struct feed_outcome *out, time_t
 	f->next_run = f->last_success + jittered(f->cfg.feed.refresh_s);
 }
 
-/* Merge, keep NAME.meta, and raise events on the transitions users care about. */
+/*
+ * Merge, keep NAME.meta, and raise events on the transitions users care
+ * about: into "failed", into "refused" (or refused for another reason),
+ * and back to health. A feed failing or refused the same way every retry
+ * is one event, not one per retry.
+ */
 static void report_outcome(struct feeds *F, struct feed *f, const struct feed_outcome *out,
 			   time_t started)
 {
-	unsigned int failures = f->failures;
+	enum feed_state_code was = f->state;
+	int same_error = !strcmp(f->error, out->error);
 
 	merge_outcome(f, out, started);
 	if (out->state != FEED_FAILED && out->state != FEED_REFUSED)
 		feed_meta_save(F, f);
 	if (out->state == FEED_REFUSED) {
 		log_err("feed %s refused: %s; keeping its previous data", f->cfg.name, out->error);
-		feeds_event(F, f, "refused", out->error);
+		if (was != FEED_REFUSED || !same_error)
+			feeds_event(F, f, "refused", out->error);
 	} else if (out->state == FEED_FAILED) {
 		log_warn("feed %s: %s; keeping its previous data, next try in %lds", f->cfg.name,
 			 out->error, (long)(f->next_run - time(NULL)));
-		if (failures == 0)
+		if (was != FEED_FAILED)
 			feeds_event(F, f, "failed", out->error);
 	} else {
-		if (failures)
+		if (was == FEED_FAILED || (was == FEED_REFUSED && !f->apply_refused))
 			feeds_event(F, f, "recovered", NULL);
 		log_info("feed %s: %s", f->cfg.name,
 			 out->changed ? "new content" : "not modified");
@@ -188,7 +200,8 @@ static void *feeds_main(void *arg)
 					f->request[0] = '\0';
 			}
 			feeds_write_status(F);
-			if (out.changed)
+			/* Rules, signatures and categories are utm-inspect's: no map to rebuild. */
+			if (out.changed && utm_list_kind_in_maps(f->cfg.kind))
 				notify_main(F);
 			continue;
 		}
@@ -340,14 +353,21 @@ void feeds_note_applied(struct feeds *F, const char *name, int ok, long entries,
 	if (f) {
 		f->entries = entries; /* in use: the new data, or the previous data kept */
 		if (ok) {
-			if (f->state == FEED_REFUSED)
+			f->apply_refused = 0;
+			if (f->state == FEED_REFUSED) {
 				f->state = FEED_UPDATED;
-		} else if (why && (f->state != FEED_REFUSED || strcmp(f->error, why))) {
+				f->error[0] = '\0';
+				feeds_event(F, f, "recovered", NULL);
+			}
+		} else if (why) {
+			f->apply_refused = 1;
 			/* Once per refusal, not at every reload that meets the same data. */
-			f->state = FEED_REFUSED;
-			snprintf(f->error, sizeof(f->error), "%s", why);
-			log_err("feed %s refused: %s", f->cfg.name, why);
-			feeds_event(F, f, "refused", why);
+			if (f->state != FEED_REFUSED || strcmp(f->error, why)) {
+				f->state = FEED_REFUSED;
+				snprintf(f->error, sizeof(f->error), "%s", why);
+				log_err("feed %s refused: %s", f->cfg.name, why);
+				feeds_event(F, f, "refused", why);
+			}
 		}
 		feeds_write_status(F);
 	}

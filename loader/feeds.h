@@ -46,6 +46,7 @@ struct feed {
 	char etag[256], last_modified[64];
 	char sha256[65]; /* of the current content (hex), "" when none */
 	int synced;	 /* CrowdSec: the full set was pulled since start */
+	int apply_refused; /* the reload refused the content on disk */
 	char request[64]; /* token of a pending `utm-ctl feeds update` */
 	char served[64];  /* token of the last request served */
 };

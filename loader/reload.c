@@ -61,12 +61,18 @@ struct add_ctx {
 	__u32 id;
 	int dir;
 	size_t n;
+	const struct feed_check *check; /* entries it leaves out are not added */
+	size_t left_out;
 };
 
 static int add_entry(const struct ip_prefix *p, unsigned int line, void *arg)
 {
 	struct add_ctx *c = arg;
 
+	if (c->check && feed_check_ip_entry(c->check, p, NULL, 0)) {
+		c->left_out++;
+		return 0;
+	}
 	c->n++;
 	return iptable_add(c->t, p, c->id, c->dir);
 }
@@ -89,12 +95,20 @@ static int parse_ip(const char *buf, size_t len, struct list_src *s, struct ipta
 	struct iplist_error err = { 0 };
 	int fmt = list_format(s);
 
+	/* Only CrowdSec feeds leave entries out; other feeds were refused whole. */
+	if (is_feed(s) && fmt == UTM_FMT_CROWDSEC)
+		c.check = &s->check;
+
 	if (listparse_ip(buf, len, fmt, &s->etrep, NULL, NULL, &err) < 0 ||
 	    listparse_ip(buf, len, fmt, &s->etrep, add_entry, &c, &err) < 0) {
 		snprintf(why, whylen, "%u: %s (%u bad line%s)", err.line, err.reason,
 			 err.bad_lines, err.bad_lines == 1 ? "" : "s");
 		return -1;
 	}
+	if (c.left_out)
+		log_warn("list %s: %zu decision%s left out: the bridge never blocks private ranges, "
+			 "the gateway or the resolvers", s->name, c.left_out,
+			 c.left_out == 1 ? "" : "s");
 	s->entries = c.n;
 	return 0;
 }

@@ -16,6 +16,8 @@ PKGS=(
 	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux
 	# DNS benchmark (bench/dns.sh): the standard DNS load generator
 	dnsperf
+	# feeds benchmark (bench/feeds.sh): the ipset reference, GNU time for peak RSS
+	ipset time
 	# feed tests: the real nginx serves feeds (ETag, 304, gzip); minisign signs them
 	nginx-light minisign
 	# unit tests: time zones for EVE timestamps

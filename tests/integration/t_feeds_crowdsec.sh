@@ -114,8 +114,13 @@ check "the feed counts two decisions" t_feed_wait lab-crowdsec entries 5 '. == 2
 
 # --- provenance
 why=$(ctl why 203.0.113.67)
-check "why names the feed" grep -q "entry 203.0.113.67/32 from list lab-crowdsec" <<<"$why"
+check "why names the feed" grep -q "entry 203.0.113.67 from list lab-crowdsec" <<<"$why"
 check "why names the LAPI's URL" grep -qF "feed $CS_URL" <<<"$why"
+line=$(sed -n 's/.*(\(.*lab-crowdsec\.data:[0-9]*\))$/\1/p' <<<"$why" | head -n 1)
+check "why names the line of the stored decisions" test -n "$line"
+check "that line is the decision, with its scenario" \
+	grep -q '^203.0.113.67 .*scenario=crowdsecurity/http-probing' \
+	<<<"$(sed -n "${line##*:}p" "${line%:*}")"
 
 # --- a rejected API key: failed with the 401, the decisions stay
 cs_admin "key?key=rotated-$LAB_ID" || not_ok "the stand-in rotated its key"

@@ -225,6 +225,25 @@ static void test_url_feed_leaves_top_domains_out(void **state)
 	free(buf);
 }
 
+/* CrowdSec: a decision the bridge must not apply is left out; the others apply. */
+static void test_crowdsec_leaves_out(void **state)
+{
+	struct feed_check c = ip_check();
+	char why[FEED_CHECK_WHY_MAX];
+	struct ip_prefix lan;
+	size_t n;
+
+	c.format = UTM_FMT_CROWDSEC;
+	assert_int_equal(check(&c, "192.168.1.50 # crowdsec id=1\n203.0.113.67 # crowdsec id=2\n",
+			       &n, why),
+			 0);
+	assert_int_equal(n, 1);
+	ip_prefix_parse("192.168.1.50", &lan);
+	assert_int_equal(feed_check_ip_entry(&c, &lan, NULL, 0), 1);
+	c.format = UTM_FMT_AUTO;
+	assert_int_equal(feed_check_ip_entry(&c, &lan, why, sizeof(why)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_html_error_page),
 		cmocka_unit_test(test_domain_feed_top_domain),
 		cmocka_unit_test(test_url_feed_leaves_top_domains_out),
+		cmocka_unit_test(test_crowdsec_leaves_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

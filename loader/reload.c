@@ -99,7 +99,8 @@ static int parse_ip(const char *buf, size_t len, struct list_src *s, struct ipta
 	if (is_feed(s) && fmt == UTM_FMT_CROWDSEC)
 		c.check = &s->check;
 
-	if (listparse_ip(buf, len, fmt, &s->etrep, NULL, NULL, &err) < 0 ||
+	/* A feed was checked whole by feed_check already: one pass is enough. */
+	if ((!is_feed(s) && listparse_ip(buf, len, fmt, &s->etrep, NULL, NULL, &err) < 0) ||
 	    listparse_ip(buf, len, fmt, &s->etrep, add_entry, &c, &err) < 0) {
 		snprintf(why, whylen, "%u: %s (%u bad line%s)", err.line, err.reason,
 			 err.bad_lines, err.bad_lines == 1 ? "" : "s");

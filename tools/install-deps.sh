@@ -10,7 +10,7 @@ PKGS=(
 	# domain lists: IDN names to punycode (lib/dnsname.c)
 	libidn2-dev
 	# threat feeds: fetching (lib/fetch.c) and minisign signatures (lib/minisign.c)
-	libcurl4-openssl-dev libsodium-dev
+	libcurl4-openssl-dev libsodium-dev ca-certificates
 	# lab, tests and demo peers
 	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping
 	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux

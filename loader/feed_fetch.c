@@ -280,12 +280,16 @@ static void handle_body(struct feeds *F, const struct feed *f, struct fetch_resu
 	char *buf = res->body, *owned = NULL;
 	size_t len = res->len;
 
-	if (fetch_content_is_html(res->content_type) || feed_is_html(buf, len)) {
+	/* The content decides: some servers label plain lists text/html. */
+	if (feed_is_html(buf, len)) {
 		refuse(out, FEED_REFUSED,
 		       "the server sent an HTML page, not the feed (an error page or a "
 		       "captive portal?)");
 		return;
 	}
+	if (fetch_content_is_html(res->content_type))
+		log_warn("feed %s: served as %s, but the content is not HTML: taken as the feed",
+			 f->cfg.name, res->content_type);
 	if (f->cfg.feed.sig_key[0] && check_signature(F, f, buf, len, out))
 		return;
 	if (decode(f, &buf, &len, &owned, out))

@@ -112,6 +112,17 @@ check "why shows the range as the entry" grep -qF "entry $RANGE from list lab-cr
 check "the range blocks outbound" grep -q "outbound .*: blocked" <<<"$why"
 check "the feed counts two decisions" t_feed_wait lab-crowdsec entries 5 '. == 2'
 
+# --- a decision on a LAN host (a private address) is left out, not applied,
+# and does not hold back the others
+left_out() { grep -q 'lab-crowdsec: 1 decision left out' "$LAB_RUN/utm-load.log"; }
+cs_admin "add?value=$LAB_LAN_IP4&scope=Ip&scenario=crowdsecurity/ssh-bf" ||
+	not_ok "the stand-in took a decision on the LAN host"
+check "a decision on a private address is left out, with a warning" within_refresh left_out
+check "the LAN host still reaches the internet" ping4_ok "$LAB_WEB_IP4"
+check_eq "the other decisions still count" 2 "$(t_feed lab-crowdsec entries)"
+check "the feed is not refused for it" test "$(t_feed lab-crowdsec state)" != refused
+cs_admin "delete?value=$LAB_LAN_IP4" || not_ok "the stand-in deleted a decision"
+
 # --- provenance
 why=$(ctl why 203.0.113.67)
 check "why names the feed" grep -q "entry 203.0.113.67 from list lab-crowdsec" <<<"$why"

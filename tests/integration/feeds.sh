@@ -4,6 +4,21 @@
 T_FEED_IP=198.51.100.80
 T_FEED_URL=http://$T_FEED_IP
 
+# Skip (exit 77) unless the UTM and the given tools are there; then bring up
+# the lab (no forwarder: the test starts utm-load) with the box's uplink.
+t_feeds_lab_up() {
+	local tool
+	t_require_utm
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || {
+			echo "skip: $tool is not installed (make deps)"
+			exit 77
+		}
+	done
+	LAB_FORWARDER=none lab_up || exit 1
+	t_box_uplink
+}
+
 # The box reaches the internet like a real UTM: an address on its wan port
 # and a default route through the office router (the lab's gateway).
 t_box_uplink() {

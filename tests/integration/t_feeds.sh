@@ -9,15 +9,7 @@
 # cached copy; `utm-ctl why` names the feed, its URL and the line.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/feeds.sh"
-t_require_utm
-for tool in nginx minisign gzip; do
-	command -v "$tool" >/dev/null || {
-		echo "skip: $tool is not installed (make deps)"
-		exit 77
-	}
-done
-LAB_FORWARDER=none lab_up || exit 1
-t_box_uplink
+t_feeds_lab_up nginx minisign gzip
 t_nginx_start || exit 1
 
 REFRESH=2

@@ -9,15 +9,7 @@
 # domain list is stored as NAME.data (and is no DNS guard list).
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/feeds.sh"
-t_require_utm
-for tool in nginx gzip tar; do
-	command -v "$tool" >/dev/null || {
-		echo "skip: $tool is not installed (make deps)"
-		exit 77
-	}
-done
-LAB_FORWARDER=none lab_up || exit 1
-t_box_uplink
+t_feeds_lab_up nginx gzip tar
 t_nginx_start || exit 1
 
 REFRESH=2

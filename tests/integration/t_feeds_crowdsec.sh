@@ -12,9 +12,7 @@
 # Local API on the WAN side, with a control server only the test can reach.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/feeds.sh"
-t_require_utm
-LAB_FORWARDER=none lab_up || exit 1
-t_box_uplink
+t_feeds_lab_up python3
 
 REFRESH=2
 CS_IP=198.51.100.81

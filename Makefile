@@ -37,6 +37,12 @@ LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIB_SRCS))
 LIB := $(B)/libutm.a
 
+# utm-inspect's engine (parsers, reassembly, rules) is a library too, so that
+# unit tests and fuzzers link it without the program's main.
+INSPECT_SRCS := $(filter-out inspect/main.c,$(wildcard inspect/*.c))
+INSPECT_OBJS := $(patsubst inspect/%.c,$(B)/inspect/%.o,$(INSPECT_SRCS))
+INSPECT_LIB := $(B)/libinspect.a
+
 LOADER_SRCS := $(wildcard loader/*.c)
 LOADER_OBJS := $(patsubst loader/%.c,$(B)/loader/%.o,$(LOADER_SRCS))
 
@@ -47,12 +53,12 @@ BPF_TESTS := $(patsubst tests/bpf/%.c,$(B)/tests/%,$(wildcard tests/bpf/test_*.c
 FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 FUZZERS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
-HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h)
+HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h inspect/*.h)
 
 .PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds fuzz clean format
 .SECONDARY:
 
-all: $(BPF_OBJS) $(SKELS) $(LIB) $(B)/utm-load $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
+all: $(BPF_OBJS) $(SKELS) $(LIB) $(INSPECT_LIB) $(B)/utm-load $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
 
 $(B)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux.h
 	@mkdir -p $(@D)
@@ -68,6 +74,13 @@ $(B)/lib/%.o: lib/%.c $(HEADERS)
 $(LIB): $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
+$(B)/inspect/%.o: inspect/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(INSPECT_LIB): $(INSPECT_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
 $(B)/loader/%.o: loader/%.c $(HEADERS) $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -81,19 +94,19 @@ $(B)/%: tools/%.c $$(wildcard tools/%-*.c) $(HEADERS) $(SKELS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS) $(LIB)
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS) $(LIB) $(INSPECT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(INSPECT_LIB) $(LIB) $(LDLIBS) -lcmocka
 
 $(B)/tests/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(HEADERS) $(SKELS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 # libFuzzer targets are built with clang against the library sources directly.
-$(B)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(HEADERS)
+$(B)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(INSPECT_SRCS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(LIB_SRCS) $(LDLIBS)
+		-o $@ $< $(LIB_SRCS) $(INSPECT_SRCS) $(LDLIBS)
 
 deps:
 	tools/install-deps.sh

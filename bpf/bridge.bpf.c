@@ -371,6 +371,63 @@ static __always_inline int dns_candidate(const struct pkt *p, const struct utm_c
 	       p->proto == IPPROTO_UDP && p->dport == DNS_PORT && p->l4_off && !p->l3_extra;
 }
 
+#define TCP_FIN 0x01
+#define TCP_RST 0x04
+
+static __always_inline void flow_key_of(const struct pkt *p, struct utm_flow_key *k)
+{
+	k->family = p->family;
+	k->proto = p->proto;
+	k->sport = bpf_htons(p->sport);
+	k->dport = bpf_htons(p->dport);
+	__builtin_memcpy(k->saddr, p->saddr, 16);
+	__builtin_memcpy(k->daddr, p->daddr, 16);
+}
+
+/*
+ * Flows utm-inspect asked for: its verdict when it gave one (XDP_DROP, or
+ * -1 to bridge), else XDP_REDIRECT to its socket for this port and queue.
+ * -1 (bridge as usual) when the flow is not wanted or no socket is there:
+ * the inspector failing open is the kernel removing its closed sockets.
+ */
+static __always_inline int steer(struct xdp_md *ctx, const struct pkt *p,
+				 struct utm_port_stats *st, __u32 role, __u64 len)
+{
+	__u32 sp = p->sport, dp = p->dport, slot;
+	__u8 *fs = bpf_map_lookup_elem(&inspect_ports, &sp);
+	__u8 *fd = bpf_map_lookup_elem(&inspect_ports, &dp);
+	__u8 want = p->proto == IPPROTO_TCP ? UTM_STEER_TCP : UTM_STEER_UDP;
+	struct utm_flow_entry *v;
+	struct utm_flow_key k = {};
+
+	if (!fs || !fd || !((*fs | *fd) & want))
+		return -1;
+	flow_key_of(p, &k);
+	v = bpf_map_lookup_elem(&inspect_flows, &k);
+	if (v) {
+		v->last_ns = bpf_ktime_get_ns();
+		v->packets++;
+		if (p->tcp_flags & (TCP_FIN | TCP_RST))
+			v->closing = 1;
+		if (v->verdict != UTM_FLOW_DROP)
+			return -1;
+		count(&st->dropped_inspector, len);
+		return XDP_DROP;
+	}
+	slot = role * UTM_XSK_QUEUES + (ctx->rx_queue_index & (UTM_XSK_QUEUES - 1));
+	if (!bpf_map_lookup_elem(&xsks, &slot))
+		return -1;
+	count(&st->to_inspector, len);
+	return bpf_redirect_map(&xsks, slot, 0);
+}
+
+/* TCP and UDP over IP, fully parsed, without IP options or extension headers. */
+static __always_inline int steer_candidate(const struct pkt *p, int rc)
+{
+	return rc == PARSE_OK && p->family && p->l4_off && !p->l3_extra &&
+	       (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP);
+}
+
 SEC("xdp")
 int utm_bridge(struct xdp_md *ctx)
 {
@@ -405,6 +462,11 @@ int utm_bridge(struct xdp_md *ctx)
 		return XDP_DROP;
 	if (dns_candidate(&p, cfg, role, rc)) {
 		act = dns_guard(ctx, &p, cfg, st, len);
+		if (act >= 0)
+			return act;
+	}
+	if (steer_candidate(&p, rc)) {
+		act = steer(ctx, &p, st, role, len);
 		if (act >= 0)
 			return act;
 	}

@@ -218,4 +218,40 @@ struct utm_btf_anchor {
 	struct utm_dns_entry dns_entry;
 } utm_btf_anchor SEC(".utm_btf") __attribute__((used));
 
+/*
+ * inspect_ports: TCP/UDP port -> UTM_STEER_* bits: flows to or from these
+ * ports go to utm-inspect (when it has a socket on the queue). Written by
+ * utm-inspect; all zero when it never ran.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} inspect_ports SEC(".maps");
+
+/*
+ * inspect_flows: per flow direction, utm-inspect's verdict (pass: bypass
+ * the inspector; drop). LRU, so a flood of flows cannot fill it; utm-inspect
+ * also removes entries idle past their timeout (last_ns, closing).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct utm_flow_key);
+	__type(value, struct utm_flow_entry);
+} inspect_flows SEC(".maps");
+
+/*
+ * xsks: port role * UTM_XSK_QUEUES + rx queue -> utm-inspect's AF_XDP
+ * socket for that port and queue (one per port and queue; the kernel removes a socket when it closes, so a
+ * dead inspector leaves the slot empty and frames are bridged directly).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 2 * UTM_XSK_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
 #endif /* UTM_MAPS_H */

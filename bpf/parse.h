@@ -42,6 +42,7 @@ struct pkt {
 	__u8 arp_request_tpa[4]; /* target address of an ARP request, else 0 */
 	__u8 nd_target[16];	 /* target of a neighbour solicitation, else 0 */
 	__u8 is_ns;		 /* 1: ICMPv6 neighbour solicitation */
+	__u8 tcp_flags;		 /* TCP: the flags byte (FIN 0x01, SYN 0x02, RST 0x04...), else 0 */
 	__u8 l3_extra;		 /* 1: IPv4 options or IPv6 extension headers */
 	__u16 l3_off;		 /* offset of the IP header in the frame */
 	__u16 l4_off;		 /* offset of the transport header, 0 if none */
@@ -70,6 +71,9 @@ static __always_inline int parse_l4(void *data, void *l4, void *end, struct pkt 
 			return PARSE_MALFORMED;
 		p->sport = (__u16)b[0] << 8 | b[1];
 		p->dport = (__u16)b[2] << 8 | b[3];
+		/* Ports are enough to bridge; the flags only serve flow expiry. */
+		if (p->proto == IPPROTO_TCP && (void *)(b + 14) <= end)
+			p->tcp_flags = b[13];
 		return PARSE_OK;
 	case IPPROTO_ICMP:
 	case UTM_IPPROTO_ICMPV6:

@@ -183,6 +183,47 @@ struct utm_port_stats {
 	struct utm_count no_peer;	    /* peer port missing: given to the stack */
 	struct utm_count dns_blocked;	    /* DNS queries answered by the guard */
 	struct utm_count dns_allowlisted;   /* DNS queries for blocked names let through */
+	struct utm_count to_inspector;	    /* steered to utm-inspect's AF_XDP socket */
+	struct utm_count dropped_inspector; /* dropped by a flow verdict of utm-inspect */
+};
+
+/*
+ * Steering to utm-inspect (inspect_ports, inspect_flows, xsks in maps.h).
+ * utm-inspect owns these maps: it names the ports whose flows it wants,
+ * puts its AF_XDP sockets into xsks, and writes a verdict per flow once it
+ * has seen enough. Without a socket for the queue the frame is bridged
+ * as usual: the inspector failing never cuts traffic.
+ */
+#define UTM_STEER_TCP (1 << 0) /* inspect_ports value: TCP flows to or from this port */
+/* xsks key: port role (UTM_PORT_LAN/WAN) * UTM_XSK_QUEUES + rx queue index. */
+#define UTM_XSK_QUEUES 32
+#define UTM_STEER_UDP (1 << 1) /* UDP flows to or from this port */
+
+/* inspect_flows key: one direction of a flow as seen on the wire (utm-inspect writes both). */
+struct utm_flow_key {
+	__u8 family; /* 4 or 6 */
+	__u8 proto;  /* IPPROTO_TCP or IPPROTO_UDP */
+	__u16 sport; /* network order, as in the packet */
+	__u16 dport;
+	__u16 pad;
+	__u8 saddr[16]; /* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+};
+
+/* What happens to the rest of a flow. */
+enum utm_flow_verdict {
+	UTM_FLOW_PASS = 1, /* bridge in XDP: nothing more to inspect */
+	UTM_FLOW_DROP = 2, /* drop every frame of the flow */
+};
+
+/* inspect_flows value: the verdict, and what XDP saw since, for expiry. */
+struct utm_flow_entry {
+	__u8 verdict;  /* enum utm_flow_verdict */
+	__u8 closing;  /* XDP saw a FIN or RST: expire soon */
+	__u16 pad;
+	__u32 sid;     /* the rule behind a drop verdict, 0 for none */
+	__u64 last_ns; /* CLOCK_MONOTONIC of the last frame (bpf_ktime_get_ns) */
+	__u64 packets; /* frames handled by this entry (racy across CPUs: a hint) */
 };
 
 /*

@@ -15,7 +15,8 @@
 const char *const utm_map_names[] = {
 	"port_cfg",    "settings",     "ip4_exact",	"ip6_exact",
 	"ip4_prefix", "ip6_prefix",  "list_info",    "list_hits",	"port_stats",
-	"event_stats", "ev_src_limit", "ev_global_limit", "events", "dns_names", "ip4_net_bits", NULL,
+	"event_stats", "ev_src_limit", "ev_global_limit", "events", "dns_names", "ip4_net_bits",
+	"inspect_ports", "inspect_flows", "xsks", NULL,
 };
 
 const char *utm_outer_name(enum ipkey_kind k)

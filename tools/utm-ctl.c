@@ -46,7 +46,8 @@ static json_t *count_json(const struct utm_count *c)
 static const char *const stat_names[] = { "rx",	       "forwarded", "to_host",
 					  "dropped_blocklist", "dropped_malformed",
 					  "allowlisted", "malformed", "no_peer",
-					  "dns_blocked", "dns_allowlisted" };
+					  "dns_blocked", "dns_allowlisted",
+					  "to_inspector", "dropped_inspector" };
 
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) ==
 		       sizeof(struct utm_port_stats) / sizeof(struct utm_count),

@@ -1750,6 +1750,127 @@ static void test_random_frames(void **state)
 }
 
 
+/* ---------------------------------------------------------------------- */
+/* Steering to utm-inspect                                                  */
+
+static void steer_port(struct fx *fx, uint32_t port, uint8_t bits)
+{
+	assert_int_equal(
+		bpf_map_update_elem(bpf_map__fd(fx->skel->maps.inspect_ports), &port, &bits, 0), 0);
+}
+
+static struct utm_flow_key flow_key(const char *src, const char *dst, uint8_t proto,
+				    uint16_t sport, uint16_t dport)
+{
+	struct utm_flow_key k = {.proto = proto, .sport = htons(sport), .dport = htons(dport)};
+
+	k.family = addr_of(src, k.saddr);
+	addr_of(dst, k.daddr);
+	return k;
+}
+
+static void put_verdict(struct fx *fx, const struct utm_flow_key *k, uint8_t verdict)
+{
+	struct utm_flow_entry e = {.verdict = verdict, .sid = 2000001};
+
+	assert_int_equal(
+		bpf_map_update_elem(bpf_map__fd(fx->skel->maps.inspect_flows), k, &e, 0), 0);
+}
+
+static struct utm_flow_entry get_verdict(struct fx *fx, const struct utm_flow_key *k)
+{
+	struct utm_flow_entry e = {0};
+
+	assert_int_equal(
+		bpf_map_lookup_elem(bpf_map__fd(fx->skel->maps.inspect_flows), k, &e), 0);
+	return e;
+}
+
+/* Fail open: a steered port without an inspector socket is bridged as usual. */
+static void test_steer_without_inspector(void **state)
+{
+	struct fx *fx = *state;
+	struct frame f;
+
+	steer_port(fx, 80, UTM_STEER_TCP);
+	tcp4(&f, FROM_LAN, "192.168.1.10", "192.0.2.7", 40000, 80);
+	assert_forwarded(fx, lan_ifx, &f, "TCP to a steered port, no socket");
+	tcp4(&f, FROM_WAN, "192.0.2.7", "192.168.1.10", 80, 40000);
+	assert_forwarded(fx, wan_ifx, &f, "its reply, no socket");
+	assert_int_equal(port_stats(fx, UTM_PORT_LAN).to_inspector.packets, 0);
+}
+
+/* A drop verdict drops the flow's frames in XDP and counts them; a pass verdict bridges. */
+static void test_flow_verdicts(void **state)
+{
+	struct fx *fx = *state;
+	struct utm_flow_key out = flow_key("192.168.1.10", "192.0.2.7", IPPROTO_TCP, 40000, 80);
+	struct utm_flow_key pass = flow_key("192.168.1.10", "192.0.2.7", IPPROTO_TCP, 40001, 80);
+	struct utm_flow_entry e;
+	struct frame f;
+
+	steer_port(fx, 80, UTM_STEER_TCP);
+	put_verdict(fx, &out, UTM_FLOW_DROP);
+	put_verdict(fx, &pass, UTM_FLOW_PASS);
+	tcp4(&f, FROM_LAN, "192.168.1.10", "192.0.2.7", 40000, 80);
+	assert_int_equal(run(fx, lan_ifx, &f), XDP_DROP);
+	assert_int_equal(port_stats(fx, UTM_PORT_LAN).dropped_inspector.packets, 1);
+	e = get_verdict(fx, &out);
+	assert_int_equal(e.packets, 1);
+	assert_true(e.last_ns >= fx->t0 && e.last_ns <= fx->t1);
+	assert_int_equal(e.closing, 0);
+	tcp4(&f, FROM_LAN, "192.168.1.10", "192.0.2.7", 40001, 80);
+	assert_forwarded(fx, lan_ifx, &f, "a flow with a pass verdict");
+	assert_int_equal(get_verdict(fx, &pass).packets, 1);
+	/* The verdict is per direction: the other direction has no entry, so it is bridged. */
+	tcp4(&f, FROM_WAN, "192.0.2.7", "192.168.1.10", 80, 40000);
+	assert_forwarded(fx, wan_ifx, &f, "the reverse direction without an entry");
+}
+
+/* FIN and RST mark a flow's entry closing, so utm-inspect expires it soon. */
+static void test_flow_closing(void **state)
+{
+	struct fx *fx = *state;
+	struct utm_flow_key k = flow_key("192.0.2.7", "192.168.1.10", IPPROTO_TCP, 80, 40002);
+	struct frame f;
+
+	steer_port(fx, 80, UTM_STEER_TCP);
+	put_verdict(fx, &k, UTM_FLOW_PASS);
+	tcp4(&f, FROM_WAN, "192.0.2.7", "192.168.1.10", 80, 40002);
+	f.b[14 + 20 + 13] = 0x10; /* ACK */
+	assert_forwarded(fx, wan_ifx, &f, "ACK");
+	assert_int_equal(get_verdict(fx, &k).closing, 0);
+	f.b[14 + 20 + 13] = 0x04; /* RST */
+	assert_forwarded(fx, wan_ifx, &f, "RST");
+	assert_int_equal(get_verdict(fx, &k).closing, 1);
+	assert_int_equal(get_verdict(fx, &k).packets, 2);
+}
+
+/* Verdicts only apply to what is steered: a UDP flow on a TCP-only port is not looked up. */
+static void test_steer_protocol_bits(void **state)
+{
+	struct fx *fx = *state;
+	struct utm_flow_key udp = flow_key("192.168.1.10", "192.0.2.53", IPPROTO_UDP, 40003, 53);
+	struct frame f;
+
+	steer_port(fx, 53, UTM_STEER_TCP);
+	put_verdict(fx, &udp, UTM_FLOW_DROP);
+	udp4(&f, FROM_LAN, "192.168.1.10", "192.0.2.53", 40003, 53);
+	assert_forwarded(fx, lan_ifx, &f, "UDP on a TCP-only steered port");
+	steer_port(fx, 53, UTM_STEER_TCP | UTM_STEER_UDP);
+	assert_int_equal(run(fx, lan_ifx, &f), XDP_DROP);
+	/* IPv6 flows are keyed the same way. */
+	steer_port(fx, 443, UTM_STEER_TCP);
+	{
+		struct utm_flow_key k6 = flow_key("2001:db8::10", "2001:db8:1::7", IPPROTO_TCP,
+						  40004, 443);
+
+		put_verdict(fx, &k6, UTM_FLOW_DROP);
+		tcp6(&f, FROM_LAN, "2001:db8::10", "2001:db8:1::7", 40004, 443);
+		assert_int_equal(run(fx, lan_ifx, &f), XDP_DROP);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1781,6 +1902,10 @@ int main(void)
 		T(test_ipv6_ext_header_past_end),
 		T(test_ipv4_fragment_header_past_end),
 		T(test_random_frames),
+		T(test_steer_without_inspector),
+		T(test_flow_verdicts),
+		T(test_flow_closing),
+		T(test_steer_protocol_bits),
 	};
 	const struct CMUnitTest skipped[] = {
 		cmocka_unit_test(test_skipped),

@@ -39,7 +39,9 @@ LIB := $(B)/libutm.a
 
 # utm-inspect's engine (parsers, reassembly, rules) is a library too, so that
 # unit tests and fuzzers link it without the program's main.
-INSPECT_SRCS := $(filter-out inspect/main.c,$(wildcard inspect/*.c))
+# Its I/O edges (main.c, io_*.c: AF_XDP, maps) are the program's alone.
+INSPECT_PROG_SRCS := inspect/main.c $(wildcard inspect/io_*.c)
+INSPECT_SRCS := $(filter-out $(INSPECT_PROG_SRCS),$(wildcard inspect/*.c))
 INSPECT_OBJS := $(patsubst inspect/%.c,$(B)/inspect/%.o,$(INSPECT_SRCS))
 INSPECT_LIB := $(B)/libinspect.a
 
@@ -58,7 +60,7 @@ HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h inspect/*.h)
 .PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds fuzz clean format
 .SECONDARY:
 
-all: $(BPF_OBJS) $(SKELS) $(LIB) $(INSPECT_LIB) $(B)/utm-load $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
+all: $(BPF_OBJS) $(SKELS) $(LIB) $(INSPECT_LIB) $(B)/utm-load $(B)/utm-inspect $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
 
 $(B)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux.h
 	@mkdir -p $(@D)
@@ -87,6 +89,9 @@ $(B)/loader/%.o: loader/%.c $(HEADERS) $(SKELS)
 
 $(B)/utm-load: $(LOADER_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/utm-inspect: $(INSPECT_PROG_SRCS) $(HEADERS) $(INSPECT_LIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(INSPECT_PROG_SRCS) $(INSPECT_LIB) $(LIB) $(LDLIBS) -lxdp
 
 # A tool is tools/NAME.c plus its parts tools/NAME-*.c.
 .SECONDEXPANSION:

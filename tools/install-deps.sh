@@ -9,6 +9,8 @@ PKGS=(
 	pkg-config libyaml-dev libjansson-dev libcmocka-dev libclang-rt-14-dev
 	# domain lists: IDN names to punycode (lib/dnsname.c)
 	libidn2-dev
+	# utm-inspect: rule matching (Hyperscan prefilter, PCRE2 confirmation)
+	libhyperscan-dev libpcre2-dev
 	# threat feeds: fetching (lib/fetch.c) and minisign signatures (lib/minisign.c)
 	libcurl4-openssl-dev libsodium-dev ca-certificates
 	# lab, tests and demo peers

@@ -8,8 +8,9 @@
  * to pure XDP forwarding: the kernel empties the xsks slots of closed
  * sockets.
  *
- * This is the inline core of issue 5; the detection engine (reassembly,
- * parsers, rules) plugs into on_frame().
+ * Every frame goes through the inspection engine (inspect/engine.h):
+ * reassembly, HTTP/TLS/DNS parsers, the rules. `--pcap FILE` runs the same
+ * engine on a capture and writes the EVE records, as `suricata -r` does.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,10 +26,13 @@
 #include <bpf/bpf.h>
 
 #include "bpf/utm_types.h"
-#include "inspect/flow.h"
+#include "inspect/engine.h"
 #include "inspect/io_xsk.h"
+#include "inspect/io_rules.h"
+#include "inspect/pcap.h"
 #include "inspect/pkt.h"
 #include "lib/config.h"
+#include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/utmmaps.h"
 
@@ -46,6 +50,10 @@ struct opts {
 	unsigned int depth_packets; /* frames of a flow seen before it is bypassed */
 	unsigned int flow_timeout_s, closing_timeout_s;
 	char ports[1024];
+	const char *rules[256]; /* --rules FILE, repeatable */
+	unsigned int nrules;
+	const char *pcap; /* offline mode */
+	const char *eve;  /* EVE JSON output, "-" for stdout */
 };
 
 struct inspector {
@@ -54,9 +62,11 @@ struct inspector {
 	uint32_t port[MAX_PORTS];
 	uint8_t port_bits[MAX_PORTS];
 	size_t nports;
-	struct flow_table *flows;
+	struct rules_loaded rules;
+	struct engine *eng;
+	FILE *eve;
 	struct xskp x;
-	uint64_t bypassed, bypass_errors, expired_entries;
+	uint64_t bypassed, dropped_flows, bypass_errors, expired_entries;
 };
 
 static volatile sig_atomic_t stopping;
@@ -78,7 +88,13 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: utm-inspect --lan IF --wan IF [options]\n"
+		"       utm-inspect --pcap FILE [--rules FILE] [--eve OUT.json]\n"
 		"\n"
+		"  --rules FILE...        Suricata/ET rules (repeatable, or several files after\n"
+		"                         it); classification.config\n"
+		"                         is read from the first file's directory when there\n"
+		"  --eve FILE             EVE JSON events, '-' for stdout [-]\n"
+		"  --pcap FILE            inspect a capture offline and exit\n"
 		"  --lan IF, --wan IF     the bridge ports utm-load runs (or from --config)\n"
 		"  --config FILE          utm.yaml: ports and pin root\n"
 		"  --pin-root DIR         where utm-load pinned the bridge's maps [%s]\n"
@@ -128,7 +144,10 @@ enum {
 	OPT_DEPTH,
 	OPT_TIMEOUT,
 	OPT_CLOSING,
-	OPT_HELP
+	OPT_HELP,
+	OPT_RULES,
+	OPT_PCAP,
+	OPT_EVE,
 };
 
 static const struct option longopts[] = {
@@ -142,6 +161,9 @@ static const struct option longopts[] = {
 	{"flow-timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"closing-timeout", required_argument, NULL, OPT_CLOSING},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"pcap", required_argument, NULL, OPT_PCAP},
+	{"eve", required_argument, NULL, OPT_EVE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -184,6 +206,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 	o->depth_packets = 32;
 	o->flow_timeout_s = 300;
 	o->closing_timeout_s = 10;
+	o->eve = "-";
 	/* The configuration first, so that flags override it. */
 	for (c = 1; c + 1 < argc; c++)
 		if (!strcmp(argv[c], "--config") && config_file(o, argv[c + 1]))
@@ -219,12 +242,35 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		case OPT_HELP:
 			usage(stdout);
 			exit(0);
+		case OPT_RULES:
+			if (o->nrules == sizeof(o->rules) / sizeof(o->rules[0])) {
+				fprintf(stderr, "utm-inspect: too many --rules\n");
+				rc = -1;
+			} else {
+				o->rules[o->nrules++] = optarg;
+			}
+			break;
+		case OPT_PCAP:
+			o->pcap = optarg;
+			break;
+		case OPT_EVE:
+			o->eve = optarg;
+			break;
 		default:
 			usage(stderr);
 			return -1;
 		}
 	}
-	if (!rc && (!o->lan[0] || !o->wan[0])) {
+	/* More rule files may follow as plain arguments (--rules a.rules b.rules). */
+	for (; !rc && optind < argc; optind++) {
+		if (o->nrules == sizeof(o->rules) / sizeof(o->rules[0])) {
+			fprintf(stderr, "utm-inspect: too many rule files\n");
+			rc = -1;
+		} else {
+			o->rules[o->nrules++] = argv[optind];
+		}
+	}
+	if (!rc && !o->pcap && (!o->lan[0] || !o->wan[0])) {
 		fprintf(stderr, "utm-inspect: --lan and --wan are required\n");
 		rc = -1;
 	}
@@ -272,50 +318,48 @@ static void key_of(const struct flow_tuple *t, struct utm_flow_key *k)
 	memcpy(k->daddr, t->daddr, 16);
 }
 
-/* Hand a flow back to XDP: a pass entry for each direction. */
-static void bypass(struct inspector *in, struct flow *f, const struct pkt_info *p)
+/* Hand a flow to XDP: a pass (or drop) entry for each direction. */
+static void set_flow_verdict(struct inspector *in, const struct flow_tuple *t, uint8_t verdict,
+			     uint32_t sid)
 {
-	struct utm_flow_entry e = {.verdict = UTM_FLOW_PASS, .last_ns = mono_ns()};
-	struct flow_tuple rev = p->tuple;
+	struct utm_flow_entry e = {.verdict = verdict, .sid = sid, .last_ns = mono_ns()};
+	struct flow_tuple rev = *t;
 	struct utm_flow_key k;
 
-	memcpy(rev.saddr, p->tuple.daddr, 16);
-	memcpy(rev.daddr, p->tuple.saddr, 16);
-	rev.sport = p->tuple.dport;
-	rev.dport = p->tuple.sport;
-	key_of(&p->tuple, &k);
+	memcpy(rev.saddr, t->daddr, 16);
+	memcpy(rev.daddr, t->saddr, 16);
+	rev.sport = t->dport;
+	rev.dport = t->sport;
+	key_of(t, &k);
 	if (bpf_map_update_elem(in->flows_fd, &k, &e, BPF_ANY))
 		in->bypass_errors++;
 	key_of(&rev, &k);
 	if (bpf_map_update_elem(in->flows_fd, &k, &e, BPF_ANY))
 		in->bypass_errors++;
-	f->verdict = FLOW_PASS;
-	in->bypassed++;
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * SEC + (uint64_t)ts.tv_nsec;
 }
 
 static enum xskp_verdict on_frame(uint8_t *frame, uint32_t len, uint32_t role, void *ctx)
 {
 	struct inspector *in = ctx;
-	struct pkt_info p;
-	enum flow_dir dir;
-	struct flow *f;
-	int created;
+	struct engine_verdict v;
 
-	if (pkt_parse(frame, len, &p) != PKT_OK)
-		return XSKP_FORWARD; /* not ours to judge: XDP steers only TCP/UDP */
-	f = flow_get(in->flows, &p.tuple, mono_ns(), len, &dir, &created);
-	if (!f)
-		return XSKP_FORWARD;
-	if (p.tcp_flags & (PKT_TCP_FIN | PKT_TCP_RST))
-		f->state = FLOW_CLOSING;
-	else if (p.tcp_flags & PKT_TCP_ACK && f->state == FLOW_NEW && dir == FLOW_TO_SERVER &&
-		 f->pkts[FLOW_TO_CLIENT])
-		f->state = FLOW_ESTABLISHED;
-	/* The detection engine plugs in here; until a verdict, the depth decides. */
-	if (f->verdict == FLOW_INSPECT && f->state != FLOW_CLOSING &&
-	    f->pkts[0] + f->pkts[1] >= in->o.depth_packets)
-		bypass(in, f, &p);
-	return XSKP_FORWARD;
+	engine_frame(in->eng, frame, len, wall_ns(), role == UTM_PORT_LAN, &v);
+	if (v.flow_drop) {
+		set_flow_verdict(in, v.tuple, UTM_FLOW_DROP, v.sid);
+		in->dropped_flows++;
+	} else if (v.flow_done) {
+		set_flow_verdict(in, v.tuple, UTM_FLOW_PASS, 0);
+		in->bypassed++;
+	}
+	return v.drop ? XSKP_DROP : XSKP_FORWARD;
 }
 
 /* Remove bypass entries idle past their timeout, so the LRU map never fills with dead flows. */
@@ -350,16 +394,18 @@ static void clear_entries(int fd)
 static void log_stats(const struct inspector *in)
 {
 	const struct xskp_port *l = &in->x.port[UTM_PORT_LAN], *w = &in->x.port[UTM_PORT_WAN];
-	struct flow_table_stats st;
+	struct engine_stats st;
 
-	flow_table_stats(in->flows, &st);
+	engine_stats(in->eng, &st);
 	log_info("inspected frames: lan %llu in, %llu out; wan %llu in, %llu out; tx full %llu; "
-		 "flows %u active, %llu created; %llu bypassed, %llu bypass entries expired",
+		 "%llu alerts, %llu flows dropped, %llu bypassed; %llu http, %llu tls, %llu dns; "
+		 "%llu bypass entries expired",
 		 (unsigned long long)l->rx_frames, (unsigned long long)l->tx_frames,
 		 (unsigned long long)w->rx_frames, (unsigned long long)w->tx_frames,
-		 (unsigned long long)(l->tx_full + w->tx_full), st.active,
-		 (unsigned long long)st.created, (unsigned long long)in->bypassed,
-		 (unsigned long long)in->expired_entries);
+		 (unsigned long long)(l->tx_full + w->tx_full), (unsigned long long)st.alerts,
+		 (unsigned long long)in->dropped_flows, (unsigned long long)in->bypassed,
+		 (unsigned long long)st.http_tx, (unsigned long long)st.tls_hellos,
+		 (unsigned long long)st.dns_queries, (unsigned long long)in->expired_entries);
 }
 
 static int run(struct inspector *in)
@@ -375,11 +421,99 @@ static int run(struct inspector *in)
 			continue;
 		next_tick = mono_ns() + SEC;
 		expire_entries(in);
-		flow_table_expire(in->flows, mono_ns(), 4096);
+		engine_expire(in->eng, wall_ns());
 		if (++ticks % 60 == 0)
 			log_stats(in);
 	}
 	return 0;
+}
+
+static void eve_line(void *ctx, const char *line)
+{
+	struct inspector *in = ctx;
+
+	fprintf(in->eve, "%s\n", line);
+	fflush(in->eve);
+}
+
+/* Rules, the EVE output and the engine: what both modes need. */
+static int start_engine(struct inspector *in)
+{
+	struct engine_cfg cfg = {
+		.eve = eve_line,
+		.eve_ctx = in,
+		.max_frames = in->o.depth_packets,
+		.lan_iface = in->o.lan[0] ? in->o.lan : "lan",
+		.wan_iface = in->o.wan[0] ? in->o.wan : "wan",
+	};
+	char err[512];
+
+	in->eve = strcmp(in->o.eve, "-") ? fopen(in->o.eve, "ae") : stdout;
+	if (!in->eve) {
+		log_err("%s: %s", in->o.eve, strerror(errno));
+		return -1;
+	}
+	if (in->o.nrules && rules_load(&in->rules, in->o.rules, in->o.nrules, err, sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	cfg.det = in->rules.det;
+	in->eng = engine_new(&cfg);
+	if (!in->eng)
+		log_err("the inspection engine: out of memory");
+	return in->eng ? 0 : -1;
+}
+
+/* Private and link-local sources are the office: the LAN side of an offline capture. */
+static int from_office(const uint8_t *frame, size_t len)
+{
+	struct pkt_info p;
+
+	if (pkt_parse(frame, len, &p) != PKT_OK)
+		return 1;
+	if (p.tuple.family == 4)
+		return p.tuple.saddr[0] == 10 ||
+		       (p.tuple.saddr[0] == 172 && (p.tuple.saddr[1] & 0xf0) == 16) ||
+		       (p.tuple.saddr[0] == 192 && p.tuple.saddr[1] == 168);
+	return (p.tuple.saddr[0] & 0xfe) == 0xfc ||
+	       (p.tuple.saddr[0] == 0xfe && (p.tuple.saddr[1] & 0xc0) == 0x80);
+}
+
+/* utm-inspect --pcap: the same engine over a capture. */
+static int run_pcap(struct inspector *in)
+{
+	struct engine_verdict v;
+	struct engine_stats st;
+	struct pcap_reader r;
+	struct pcap_record rec;
+	char why[256];
+	size_t len;
+	uint8_t *buf = (uint8_t *)file_read_all(in->o.pcap, &len);
+	int rc;
+
+	if (!buf) {
+		log_err("%s: %s", in->o.pcap, strerror(errno));
+		return 1;
+	}
+	if (pcap_open(&r, buf, len, why, sizeof(why))) {
+		log_err("%s: %s", in->o.pcap, why);
+		free(buf);
+		return 1;
+	}
+	while ((rc = pcap_next(&r, &rec, why, sizeof(why))) == 1)
+		engine_frame(in->eng, rec.frame, rec.caplen, rec.ts_ns,
+			     from_office(rec.frame, rec.caplen), &v);
+	if (rc < 0)
+		log_err("%s: %s; the frames before it were inspected", in->o.pcap, why);
+	engine_stats(in->eng, &st);
+	log_info("%s: %llu frames (%llu TCP, %llu UDP), %llu alerts, %llu flows dropped; "
+		 "%llu http, %llu tls, %llu dns",
+		 in->o.pcap, (unsigned long long)st.frames, (unsigned long long)st.tcp,
+		 (unsigned long long)st.udp, (unsigned long long)st.alerts,
+		 (unsigned long long)st.drops, (unsigned long long)st.http_tx,
+		 (unsigned long long)st.tls_hellos, (unsigned long long)st.dns_queries);
+	free(buf);
+	return rc < 0 ? 1 : 0;
 }
 
 static int setup(struct inspector *in)
@@ -393,8 +527,7 @@ static int setup(struct inspector *in)
 	in->ports_fd = open_map(in->o.pin_root, "inspect_ports");
 	in->flows_fd = open_map(in->o.pin_root, "inspect_flows");
 	in->xsks_fd = open_map(in->o.pin_root, "xsks");
-	in->flows = flow_table_new(65536, NULL, NULL);
-	if (in->ports_fd < 0 || in->flows_fd < 0 || in->xsks_fd < 0 || !in->flows)
+	if (in->ports_fd < 0 || in->flows_fd < 0 || in->xsks_fd < 0 || start_engine(in))
 		return -1;
 	if (xskp_open(&in->x, in->o.lan, in->o.wan, in->o.queue, in->xsks_fd, err, sizeof(err))) {
 		log_err("%s", err);
@@ -417,7 +550,10 @@ static void teardown(struct inspector *in)
 	xskp_close(&in->x);
 	if (in->flows_fd >= 0)
 		clear_entries(in->flows_fd);
-	flow_table_free(in->flows);
+	engine_free(in->eng);
+	rules_free(&in->rules);
+	if (in->eve && in->eve != stdout)
+		fclose(in->eve);
 }
 
 int main(int argc, char **argv)
@@ -433,8 +569,13 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	in.x.xsks_fd = -1;
+	if (in.o.pcap) {
+		rc = start_engine(&in) ? 1 : run_pcap(&in);
+		teardown(&in);
+		return rc;
+	}
 	rc = setup(&in) ? 1 : run(&in);
-	if (in.flows)
+	if (in.eng)
 		log_stats(&in);
 	teardown(&in);
 	log_info("stopped; the bridge forwards everything in XDP again");

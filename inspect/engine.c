@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The per-worker inspection engine (inspect/engine.h): flows, streams,
+ * application parsers, detection and events, wired together. Each flow's
+ * state (struct app) hangs off flow->app and is freed with the flow.
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/dns.h"
+#include "inspect/engine.h"
+#include "inspect/eve_inspect.h"
+#include "inspect/flow.h"
+#include "inspect/http.h"
+#include "inspect/pkt.h"
+#include "inspect/reasm.h"
+#include "inspect/tls.h"
+
+#define DEFAULT_DEPTH (1u << 20)
+#define POOL_CAP      (64u << 20)
+#define STREAM_CAP    (1u << 20)
+#define TLS_BUF	      TLS_STREAM_BUF_DEFAULT
+/* Frames of a flow no parser understands, inspected (payload rules) before it is handed back. */
+#define OPAQUE_FRAMES 32
+#define EVE_LINE_MAX  16384
+
+enum app_proto { APP_NONE = 0, APP_HTTP, APP_TLS, APP_DNS };
+
+static const char *const app_names[] = {NULL, "http", "tls", "dns"};
+
+struct app;
+
+/* A stream's callback context: which flow, which direction. */
+struct dir_ctx {
+	struct app *a;
+	enum flow_dir dir;
+};
+
+/* Everything the engine keeps per flow. */
+struct app {
+	struct engine *e;
+	struct flow *f;
+	enum app_proto proto;
+	struct flow_tuple client; /* the first frame's tuple: src = the client */
+	uint8_t lan_mac[6];
+	int lan_client; /* opened from the LAN */
+	int tcp;
+	struct reasm_stream rs[2];
+	struct dir_ctx dc[2];
+	int rs_ready;
+	struct http_conn *http;
+	struct tls_stream *tls; /* with its buffer after it; freed once the hello is parsed */
+	int tls_done;
+	int dropped;
+	uint32_t drop_sid;
+};
+
+struct engine {
+	struct engine_cfg cfg;
+	struct flow_table *flows;
+	struct detect_thread *dt;
+	struct reasm_pool pool;
+	struct engine_stats st;
+	/* The frame being handled, for callbacks. */
+	struct app *cur;
+	const struct pkt_info *pkt;
+	uint64_t ts_ns;
+	int from_lan;
+	enum flow_dir dir;
+	struct engine_verdict *v;
+};
+
+static const struct reasm_ops stream_ops;
+static const struct http_callbacks http_cb;
+
+/* ---------------------------------------------------------------- events */
+
+static struct eve_inspect_ctx eve_ctx(const struct engine *e, const struct app *a)
+{
+	struct eve_inspect_ctx c = {
+		.wall = {.tv_sec = (time_t)(e->ts_ns / 1000000000u),
+			 .tv_nsec = (long)(e->ts_ns % 1000000000u)},
+		.flow_id = a->f->id,
+		.in_iface = e->from_lan ? e->cfg.lan_iface : e->cfg.wan_iface,
+		.tuple = &a->client,
+		.app_proto = app_names[a->proto],
+		.lan_mac = a->lan_mac,
+		.lan_is_client = a->lan_client,
+	};
+
+	return c;
+}
+
+static void emit(struct engine *e, json_t *o)
+{
+	char line[EVE_LINE_MAX];
+
+	if (e->cfg.eve && eve_inspect_format(o, line, sizeof(line)) > 0)
+		e->cfg.eve(e->cfg.eve_ctx, line);
+	else if (!e->cfg.eve)
+		json_decref(o);
+}
+
+static void on_alert(const struct rule *r, void *arg)
+{
+	struct engine *e = arg;
+	struct app *a = e->cur;
+	int block = r->action == RULE_ACTION_DROP || r->action == RULE_ACTION_REJECT;
+	struct eve_inspect_ctx c = eve_ctx(e, a);
+	struct eve_alert_info info = {
+		.blocked = block,
+		.gid = r->gid,
+		.sid = r->sid,
+		.rev = r->rev,
+		.msg = r->msg,
+		.category = r->class_desc,
+		.priority = (int)r->priority,
+	};
+	json_t *o;
+
+	if (r->action == RULE_ACTION_PASS)
+		return;
+	e->st.alerts++;
+	if (block && !a->dropped) {
+		a->dropped = 1;
+		a->drop_sid = r->sid;
+		e->st.drops++;
+	}
+	o = eve_inspect_base(&c, "alert");
+	if (o && eve_inspect_add_alert(o, &c, &info) == 0)
+		emit(e, o);
+	else
+		json_decref(o);
+}
+
+/* Run the rules on bufs (the frame's facts filled in here). */
+static void detect(struct engine *e, struct confirm_bufs *b)
+{
+	if (!e->cfg.det || !e->dt)
+		return;
+	b->tuple = &e->pkt->tuple;
+	b->to_server = e->dir == FLOW_TO_SERVER;
+	b->established = e->cur->f->state != FLOW_NEW;
+	b->tcp_flags = e->pkt->tcp_flags;
+	b->dsize = e->pkt->payload_len;
+	detect_run(e->cfg.det, e->dt, b, on_alert, e);
+}
+
+static void set_buf(struct confirm_bufs *b, enum rule_buffer k, struct http_buf v)
+{
+	if (v.ptr) {
+		b->p[k] = v.ptr;
+		b->len[k] = v.len;
+	}
+}
+
+/* ---------------------------------------------------------------- HTTP */
+
+static void http_request(void *user, struct http_tx *tx)
+{
+	struct app *a = user;
+	struct confirm_bufs b = {0};
+
+	a->e->st.http_tx++;
+	set_buf(&b, RULE_BUF_HTTP_METHOD, tx->method);
+	set_buf(&b, RULE_BUF_HTTP_URI, tx->uri);
+	set_buf(&b, RULE_BUF_HTTP_URI_RAW, tx->uri_raw);
+	set_buf(&b, RULE_BUF_HTTP_HOST, tx->host);
+	set_buf(&b, RULE_BUF_HTTP_HOST_RAW, tx->host_raw);
+	set_buf(&b, RULE_BUF_HTTP_USER_AGENT, tx->user_agent);
+	set_buf(&b, RULE_BUF_HTTP_COOKIE, tx->cookie);
+	set_buf(&b, RULE_BUF_HTTP_HEADER, tx->req.headers);
+	set_buf(&b, RULE_BUF_HTTP_PROTOCOL, tx->req.proto);
+	detect(a->e, &b);
+}
+
+static void http_response(void *user, struct http_tx *tx)
+{
+	struct app *a = user;
+	struct confirm_bufs b = {0};
+
+	set_buf(&b, RULE_BUF_HTTP_STAT_CODE, tx->stat_code);
+	set_buf(&b, RULE_BUF_HTTP_STAT_MSG, tx->stat_msg);
+	set_buf(&b, RULE_BUF_HTTP_HEADER, tx->resp.headers);
+	detect(a->e, &b);
+}
+
+static void http_msg_done(void *user, struct http_tx *tx, enum http_dir dir)
+{
+	struct app *a = user;
+	struct confirm_bufs b = {0};
+
+	if (dir == HTTP_TO_SERVER) {
+		set_buf(&b, RULE_BUF_HTTP_REQUEST_BODY, tx->req.body);
+	} else {
+		set_buf(&b, RULE_BUF_HTTP_RESPONSE_BODY, tx->resp.body);
+		set_buf(&b, RULE_BUF_FILE_DATA, tx->resp.body);
+	}
+	if (b.p[RULE_BUF_HTTP_REQUEST_BODY] || b.p[RULE_BUF_HTTP_RESPONSE_BODY])
+		detect(a->e, &b);
+}
+
+static struct eve_bytes eb(struct http_buf v)
+{
+	return (struct eve_bytes){v.ptr, v.len};
+}
+
+static void http_tx_done(void *user, struct http_tx *tx)
+{
+	struct app *a = user;
+	struct eve_inspect_ctx c = eve_ctx(a->e, a);
+	struct eve_http_info h = {
+		.hostname = eb(tx->host),
+		.url = eb(tx->uri_raw),
+		.user_agent = eb(tx->user_agent),
+		.method = eb(tx->method),
+		.protocol = eb(tx->req.proto),
+		.content_type = eb(http_msg_header(&tx->resp, "Content-Type", 0)),
+		.status = (int)tx->status,
+		.length = tx->resp.body_decoded,
+	};
+	json_t *o = eve_inspect_base(&c, "http");
+
+	if (o && eve_inspect_add_http(o, &h) == 0)
+		emit(a->e, o);
+	else
+		json_decref(o);
+}
+
+static void http_anomaly(void *user, struct http_tx *tx, enum http_dir dir, enum http_anomaly code,
+			 const char *text)
+{
+	struct app *a = user;
+	struct eve_inspect_ctx c = eve_ctx(a->e, a);
+	json_t *o = eve_inspect_base(&c, "anomaly");
+
+	if (o && eve_inspect_add_anomaly(o, "applayer", http_anomaly_name(code, dir),
+					 "proto_parser") == 0)
+		emit(a->e, o);
+	else
+		json_decref(o);
+}
+
+static const struct http_callbacks http_cb = {
+	.request_headers = http_request,
+	.response_headers = http_response,
+	.msg_done = http_msg_done,
+	.tx_done = http_tx_done,
+	.anomaly = http_anomaly,
+};
+
+/* ---------------------------------------------------------------- TLS */
+
+static const char *tls_version_name(uint16_t v)
+{
+	switch (v) {
+	case 0x0304:
+		return "TLS 1.3";
+	case 0x0303:
+		return "TLS 1.2";
+	case 0x0302:
+		return "TLS 1.1";
+	case 0x0301:
+		return "TLS 1.0";
+	}
+	return "UNDETERMINED";
+}
+
+static void tls_hello(struct app *a)
+{
+	const struct tls_client_hello *h = &a->tls->hello.client;
+	struct eve_inspect_ctx c = eve_ctx(a->e, a);
+	struct eve_tls_info t = {.version = tls_version_name(h->max_version)};
+	struct confirm_bufs b = {0};
+	json_t *o;
+
+	a->e->st.tls_hellos++;
+	if (h->has_sni && h->sni[0]) {
+		b.p[RULE_BUF_TLS_SNI] = (const uint8_t *)h->sni;
+		b.len[RULE_BUF_TLS_SNI] = strlen(h->sni);
+		t.sni = (struct eve_bytes){(const uint8_t *)h->sni, strlen(h->sni)};
+		detect(a->e, &b);
+	}
+	o = eve_inspect_base(&c, "tls");
+	if (o && eve_inspect_add_tls(o, &t) == 0)
+		emit(a->e, o);
+	else
+		json_decref(o);
+}
+
+/* Client bytes of a TLS flow: 1 once the hello is parsed (or is not TLS): stop delivering. */
+static int tls_feed(struct app *a, const uint8_t *data, size_t len)
+{
+	enum tls_status st;
+
+	if (!a->tls) {
+		a->tls = malloc(sizeof(*a->tls) + TLS_BUF);
+		if (!a->tls)
+			return 1;
+		tls_stream_init(a->tls, TLS_HS_CLIENT_HELLO, (uint8_t *)(a->tls + 1), TLS_BUF);
+	}
+	st = tls_stream_feed(a->tls, data, len);
+	if (st == TLS_NEED_MORE)
+		return 0;
+	if (st == TLS_DONE)
+		tls_hello(a);
+	free(a->tls);
+	a->tls = NULL;
+	a->tls_done = 1;
+	return 1;
+}
+
+/* ---------------------------------------------------------------- DNS */
+
+static void dns_message(struct engine *e, struct app *a, const uint8_t *msg, size_t len)
+{
+	static __thread struct dnsmsg m;
+	struct eve_inspect_ctx c;
+	struct eve_dns_info d;
+	struct confirm_bufs b = {0};
+	char tb[16];
+	json_t *o;
+
+	if (dnsmsg_parse(msg, len, &m) != DNSMSG_OK || m.qr || !m.n_questions)
+		return;
+	e->st.dns_queries++;
+	b.p[RULE_BUF_DNS_QUERY] = (const uint8_t *)m.questions[0].name.text;
+	b.len[RULE_BUF_DNS_QUERY] = m.questions[0].name.len;
+	detect(e, &b);
+	c = eve_ctx(e, a);
+	d = (struct eve_dns_info){
+		.id = m.id,
+		.rrname = {(const uint8_t *)m.questions[0].name.text, m.questions[0].name.len},
+		.rrtype = dnsmsg_type_name(m.questions[0].qtype, tb, sizeof(tb)),
+	};
+	o = eve_inspect_base(&c, "dns");
+	if (o && eve_inspect_add_dns_query(o, &d) == 0)
+		emit(e, o);
+	else
+		json_decref(o);
+}
+
+/* ---------------------------------------------------------------- streams */
+
+static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t offset)
+{
+	struct dir_ctx *dc = ctx;
+	struct app *a = dc->a;
+
+	switch (a->proto) {
+	case APP_HTTP:
+		return http_feed(a->http,
+				 dc->dir == FLOW_TO_SERVER ? HTTP_TO_SERVER : HTTP_TO_CLIENT, data,
+				 len) == HTTP_STATE_OK
+			       ? 0
+			       : 1;
+	case APP_TLS:
+		return dc->dir == FLOW_TO_SERVER ? tls_feed(a, data, len) : 1;
+	default:
+		return 1;
+	}
+}
+
+static void on_stream_end(void *ctx, enum reasm_state state)
+{
+	struct dir_ctx *dc = ctx;
+
+	if (dc->a->proto == APP_HTTP && dc->a->http)
+		http_eof(dc->a->http, dc->dir == FLOW_TO_SERVER ? HTTP_TO_SERVER : HTTP_TO_CLIENT);
+}
+
+static const struct reasm_ops stream_ops = {
+	.deliver = on_stream_data,
+	.end = on_stream_end,
+};
+
+static void streams_init(struct engine *e, struct app *a, const struct pkt_info *p)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		a->dc[d] = (struct dir_ctx){a, (enum flow_dir)d};
+		reasm_stream_init(&a->rs[d], &e->pool, e->cfg.stream_depth, &stream_ops, &a->dc[d]);
+		/* Picked up after its SYN: take the first bytes seen as the start. */
+		if (!(p->tcp_flags & PKT_TCP_SYN))
+			reasm_stream_set_midstream(&a->rs[d]);
+	}
+	a->rs_ready = 1;
+}
+
+static void tcp_segment(struct engine *e, struct app *a, const struct pkt_info *p,
+			const uint8_t *frame)
+{
+	unsigned int flags = 0;
+
+	if (a->proto == APP_NONE)
+		return;
+	if (!a->rs_ready)
+		streams_init(e, a, p);
+	flags |= p->tcp_flags & PKT_TCP_SYN ? REASM_SYN : 0;
+	flags |= p->tcp_flags & PKT_TCP_FIN ? REASM_FIN : 0;
+	flags |= p->tcp_flags & PKT_TCP_RST ? REASM_RST : 0;
+	reasm_segment(&a->rs[e->dir], p->seq, frame + p->payload_off, p->payload_len, flags);
+	if (p->tcp_flags & PKT_TCP_ACK)
+		reasm_ack(&a->rs[!e->dir], p->ack);
+}
+
+/* ---------------------------------------------------------------- flows */
+
+static enum app_proto guess_proto(const struct pkt_info *p)
+{
+	uint16_t port = p->tuple.dport;
+
+	if (p->tuple.proto == IPPROTO_UDP)
+		return port == 53 ? APP_DNS : APP_NONE;
+	switch (port) {
+	case 80:
+	case 8080:
+		return APP_HTTP;
+	case 443:
+		return APP_TLS;
+	}
+	return APP_NONE;
+}
+
+static void free_app(struct flow *f, void *ctx)
+{
+	struct app *a = f->app;
+	int d;
+
+	if (!a)
+		return;
+	if (a->rs_ready)
+		for (d = 0; d < 2; d++)
+			reasm_stream_free(&a->rs[d]);
+	http_conn_free(a->http);
+	free(a->tls);
+	free(a);
+	f->app = NULL;
+}
+
+static struct app *new_app(struct engine *e, struct flow *f, const struct pkt_info *p,
+			   const uint8_t *frame)
+{
+	struct app *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->e = e;
+	a->f = f;
+	a->client = p->tuple;
+	a->lan_client = e->from_lan;
+	memcpy(a->lan_mac, frame + (e->from_lan ? 6 : 0), 6);
+	a->tcp = p->tuple.proto == IPPROTO_TCP;
+	a->proto = guess_proto(p);
+	if (a->proto == APP_HTTP)
+		a->http = http_conn_new(&http_cb, a, NULL);
+	if (a->proto == APP_HTTP && !a->http)
+		a->proto = APP_NONE;
+	f->app = a;
+	return a;
+}
+
+static void track_tcp_state(struct flow *f, const struct pkt_info *p, enum flow_dir dir)
+{
+	if (p->tcp_flags & (PKT_TCP_FIN | PKT_TCP_RST))
+		f->state = FLOW_CLOSING;
+	else if (f->state == FLOW_NEW && f->pkts[FLOW_TO_CLIENT] && dir == FLOW_TO_SERVER &&
+		 p->tcp_flags & PKT_TCP_ACK)
+		f->state = FLOW_ESTABLISHED;
+}
+
+/* Nothing more to learn from this flow: its parsers are done or gave up. */
+static int flow_done(const struct app *a)
+{
+	if (a->proto == APP_NONE)
+		return a->f->pkts[0] + a->f->pkts[1] >= OPAQUE_FRAMES;
+	if (a->proto == APP_TLS)
+		return a->tls_done;
+	if (a->proto == APP_DNS)
+		return 0;
+	return a->rs_ready && reasm_stream_done(&a->rs[0]) && reasm_stream_done(&a->rs[1]);
+}
+
+void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t ts_ns, int from_lan,
+		  struct engine_verdict *v)
+{
+	struct confirm_bufs b = {0};
+	struct pkt_info p;
+	struct flow *f;
+	struct app *a;
+	int created;
+
+	memset(v, 0, sizeof(*v));
+	e->st.frames++;
+	if (pkt_parse(frame, len, &p) != PKT_OK) {
+		e->st.other++;
+		return;
+	}
+	e->st.tcp += p.tuple.proto == IPPROTO_TCP;
+	e->st.udp += p.tuple.proto == IPPROTO_UDP;
+	e->pkt = &p;
+	e->ts_ns = ts_ns;
+	e->from_lan = from_lan;
+	e->v = v;
+	f = flow_get(e->flows, &p.tuple, ts_ns, (uint32_t)len, &e->dir, &created);
+	a = f ? (f->app ? f->app : new_app(e, f, &p, frame)) : NULL;
+	if (!a)
+		return;
+	e->cur = a;
+	if (a->tcp)
+		track_tcp_state(f, &p, e->dir);
+	if (!a->dropped) {
+		if (p.payload_len || p.tuple.proto == IPPROTO_TCP) {
+			b.p[RULE_BUF_PAYLOAD] = frame + p.payload_off;
+			b.len[RULE_BUF_PAYLOAD] = p.payload_len;
+			detect(e, &b);
+		}
+		if (a->tcp)
+			tcp_segment(e, a, &p, frame);
+		else if (a->proto == APP_DNS && e->dir == FLOW_TO_SERVER)
+			dns_message(e, a, frame + p.payload_off, p.payload_len);
+	}
+	v->tuple = &a->client;
+	/* Verdicts are reported once; a dropped flow's later frames are dropped here too. */
+	if (a->dropped) {
+		v->drop = 1;
+		v->flow_drop = f->verdict != FLOW_DROP;
+		v->sid = a->drop_sid;
+		f->verdict = FLOW_DROP;
+	} else if (f->verdict == FLOW_INSPECT &&
+		   (flow_done(a) ||
+		    (e->cfg.max_frames && f->pkts[0] + f->pkts[1] >= e->cfg.max_frames))) {
+		v->flow_done = 1;
+		f->verdict = FLOW_PASS;
+	}
+}
+
+/* ---------------------------------------------------------------- setup */
+
+struct engine *engine_new(const struct engine_cfg *cfg)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->cfg = *cfg;
+	if (!e->cfg.stream_depth)
+		e->cfg.stream_depth = DEFAULT_DEPTH;
+	if (!e->cfg.lan_iface)
+		e->cfg.lan_iface = "lan";
+	if (!e->cfg.wan_iface)
+		e->cfg.wan_iface = "wan";
+	reasm_pool_init(&e->pool, POOL_CAP, STREAM_CAP);
+	e->flows = flow_table_new(cfg->max_flows ? cfg->max_flows : 65536, free_app, e);
+	e->dt = cfg->det ? detect_thread_new(cfg->det) : NULL;
+	if (!e->flows || (cfg->det && !e->dt)) {
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	flow_table_free(e->flows);
+	detect_thread_free(e->dt);
+	reasm_pool_destroy(&e->pool);
+	free(e);
+}
+
+void engine_expire(struct engine *e, uint64_t now_ns)
+{
+	flow_table_expire(e->flows, now_ns, 4096);
+}
+
+void engine_stats(const struct engine *e, struct engine_stats *st)
+{
+	*st = e->st;
+}

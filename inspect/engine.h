@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The inspection engine of one worker: frames in, verdicts and EVE events
+ * out. It keeps the flow table, reassembles TCP streams, recognises the
+ * application protocol (HTTP, TLS, DNS), fills the rule buffers from the
+ * parsers and runs the detection engine on the packet payload and on each
+ * application event. The same engine serves the inline path (AF_XDP) and
+ * the offline mode (`utm-inspect --pcap`).
+ */
+#ifndef UTM_INSPECT_ENGINE_H
+#define UTM_INSPECT_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/detect.h"
+
+/* Where EVE lines go (one JSON object, no newline). */
+typedef void (*engine_eve_fn)(void *ctx, const char *line);
+
+struct engine_cfg {
+	const struct detect_engine *det; /* NULL: no rules (parsers and events only) */
+	uint32_t max_flows;		 /* flow table size */
+	uint64_t stream_depth;		 /* bytes of each direction inspected (0: 1 MiB) */
+	uint32_t max_frames;		 /* hand a flow back after this many frames (0: no limit) */
+	engine_eve_fn eve;		 /* NULL: no events */
+	void *eve_ctx;
+	const char *lan_iface, *wan_iface; /* names for in_iface */
+};
+
+/* What to do with the frame, and with the rest of its flow. */
+struct engine_verdict {
+	int drop;			/* drop this frame */
+	int flow_done;			/* nothing more to learn: hand the flow back to XDP */
+	int flow_drop;			/* drop the rest of the flow (a drop/reject rule matched) */
+	uint32_t sid;			/* the rule behind flow_drop */
+	const struct flow_tuple *tuple; /* the frame's tuple (valid until the next call) */
+};
+
+struct engine_stats {
+	uint64_t frames, tcp, udp, other, alerts, drops;
+	uint64_t http_tx, tls_hellos, dns_queries;
+};
+
+struct engine;
+
+struct engine *engine_new(const struct engine_cfg *cfg);
+void engine_free(struct engine *e);
+
+/*
+ * One frame (Ethernet) seen at ts_ns (wall clock, ns) arriving from the
+ * LAN (from_lan) or the WAN port.
+ */
+void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t ts_ns, int from_lan,
+		  struct engine_verdict *v);
+
+/* Expire idle flows (now in the frames' clock). */
+void engine_expire(struct engine *e, uint64_t now_ns);
+
+void engine_stats(const struct engine *e, struct engine_stats *st);
+
+#endif /* UTM_INSPECT_ENGINE_H */

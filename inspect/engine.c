@@ -54,6 +54,8 @@ struct app {
 	struct tls_stream *tls; /* with its buffer after it; freed once the hello is parsed */
 	int tls_done;
 	int dropped;
+	int reject;	    /* the dropping rule was a reject rule */
+	struct http_tx *tx; /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
 };
 
@@ -74,6 +76,7 @@ struct engine {
 
 static const struct reasm_ops stream_ops;
 static const struct http_callbacks http_cb;
+static struct eve_http_info http_info(struct http_tx *tx);
 
 /* ---------------------------------------------------------------- events */
 
@@ -125,10 +128,17 @@ static void on_alert(const struct rule *r, void *arg)
 	e->st.alerts++;
 	if (block && !a->dropped) {
 		a->dropped = 1;
+		a->reject = r->action == RULE_ACTION_REJECT;
 		a->drop_sid = r->sid;
 		e->st.drops++;
 	}
 	o = eve_inspect_base(&c, "alert");
+	/* As Suricata: an alert on an HTTP transaction carries its metadata. */
+	if (o && a->tx) {
+		struct eve_http_info h = http_info(a->tx);
+
+		eve_inspect_add_http(o, &h);
+	}
 	if (o && eve_inspect_add_alert(o, &c, &info) == 0)
 		emit(e, o);
 	else
@@ -173,7 +183,9 @@ static void http_request(void *user, struct http_tx *tx)
 	set_buf(&b, RULE_BUF_HTTP_COOKIE, tx->cookie);
 	set_buf(&b, RULE_BUF_HTTP_HEADER, tx->req.headers);
 	set_buf(&b, RULE_BUF_HTTP_PROTOCOL, tx->req.proto);
+	a->tx = tx;
 	detect(a->e, &b);
+	a->tx = NULL;
 }
 
 static void http_response(void *user, struct http_tx *tx)
@@ -184,7 +196,9 @@ static void http_response(void *user, struct http_tx *tx)
 	set_buf(&b, RULE_BUF_HTTP_STAT_CODE, tx->stat_code);
 	set_buf(&b, RULE_BUF_HTTP_STAT_MSG, tx->stat_msg);
 	set_buf(&b, RULE_BUF_HTTP_HEADER, tx->resp.headers);
+	a->tx = tx;
 	detect(a->e, &b);
+	a->tx = NULL;
 }
 
 static void http_msg_done(void *user, struct http_tx *tx, enum http_dir dir)
@@ -198,8 +212,11 @@ static void http_msg_done(void *user, struct http_tx *tx, enum http_dir dir)
 		set_buf(&b, RULE_BUF_HTTP_RESPONSE_BODY, tx->resp.body);
 		set_buf(&b, RULE_BUF_FILE_DATA, tx->resp.body);
 	}
-	if (b.p[RULE_BUF_HTTP_REQUEST_BODY] || b.p[RULE_BUF_HTTP_RESPONSE_BODY])
+	if (b.p[RULE_BUF_HTTP_REQUEST_BODY] || b.p[RULE_BUF_HTTP_RESPONSE_BODY]) {
+		a->tx = tx;
 		detect(a->e, &b);
+		a->tx = NULL;
+	}
 }
 
 static struct eve_bytes eb(struct http_buf v)
@@ -207,10 +224,8 @@ static struct eve_bytes eb(struct http_buf v)
 	return (struct eve_bytes){v.ptr, v.len};
 }
 
-static void http_tx_done(void *user, struct http_tx *tx)
+static struct eve_http_info http_info(struct http_tx *tx)
 {
-	struct app *a = user;
-	struct eve_inspect_ctx c = eve_ctx(a->e, a);
 	struct eve_http_info h = {
 		.hostname = eb(tx->host),
 		.url = eb(tx->uri_raw),
@@ -221,6 +236,15 @@ static void http_tx_done(void *user, struct http_tx *tx)
 		.status = (int)tx->status,
 		.length = tx->resp.body_decoded,
 	};
+
+	return h;
+}
+
+static void http_tx_done(void *user, struct http_tx *tx)
+{
+	struct app *a = user;
+	struct eve_inspect_ctx c = eve_ctx(a->e, a);
+	struct eve_http_info h = http_info(tx);
 	json_t *o = eve_inspect_base(&c, "http");
 
 	if (o && eve_inspect_add_http(o, &h) == 0)
@@ -528,6 +552,7 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 	if (a->dropped) {
 		v->drop = 1;
 		v->flow_drop = f->verdict != FLOW_DROP;
+		v->reject = v->flow_drop && a->reject;
 		v->sid = a->drop_sid;
 		f->verdict = FLOW_DROP;
 	} else if (f->verdict == FLOW_INSPECT &&

@@ -33,6 +33,7 @@ struct engine_verdict {
 	int drop;			/* drop this frame */
 	int flow_done;			/* nothing more to learn: hand the flow back to XDP */
 	int flow_drop;			/* drop the rest of the flow (a drop/reject rule matched) */
+	int reject;			/* ... by a reject rule: reset both ends */
 	uint32_t sid;			/* the rule behind flow_drop */
 	const struct flow_tuple *tuple; /* the frame's tuple (valid until the next call) */
 };

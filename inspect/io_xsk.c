@@ -200,6 +200,26 @@ static void handle_rx(struct xskp *p, struct xskp_port *in, xskp_frame_fn fn, vo
 	}
 }
 
+int xskp_send(struct xskp *p, uint32_t role, const void *data, uint32_t len)
+{
+	struct xskp_port *port = &p->port[role];
+	struct xdp_desc *d;
+	uint32_t idx;
+	uint64_t addr;
+
+	if (!p->nfree || len > XSKP_FRAME_SIZE || xsk_ring_prod__reserve(&port->tx, 1, &idx) != 1)
+		return -1;
+	addr = p->free_frames[--p->nfree];
+	memcpy(xsk_umem__get_data(p->area, addr), data, len);
+	d = xsk_ring_prod__tx_desc(&port->tx, idx);
+	d->addr = addr;
+	d->len = len;
+	xsk_ring_prod__submit(&port->tx, 1);
+	port->tx_frames++;
+	kick_tx(port);
+	return 0;
+}
+
 int xskp_poll(struct xskp *p, int timeout_ms, xskp_frame_fn fn, void *ctx)
 {
 	struct pollfd fds[2];

@@ -63,6 +63,9 @@ int xskp_open(struct xskp *p, const char *lan, const char *wan, uint32_t queue, 
  */
 int xskp_poll(struct xskp *p, int timeout_ms, xskp_frame_fn fn, void *ctx);
 
+/* Send a frame of our own (a TCP reset) out of port role. 0, or -1 when no room. */
+int xskp_send(struct xskp *p, uint32_t role, const void *data, uint32_t len);
+
 /* Take the sockets out of the xsks map, close them and free the UMEM. */
 void xskp_close(struct xskp *p);
 

@@ -31,6 +31,7 @@
 #include "inspect/io_rules.h"
 #include "inspect/pcap.h"
 #include "inspect/pkt.h"
+#include "inspect/rst.h"
 #include "lib/config.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
@@ -346,12 +347,28 @@ static uint64_t wall_ns(void)
 	return (uint64_t)ts.tv_sec * SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* A reject rule: the sender gets a reset from "the peer", the receiver one from "the sender". */
+static void reset_both_ends(struct inspector *in, const uint8_t *frame, uint32_t len, uint32_t role)
+{
+	uint8_t rst[RST_FRAME_MAX];
+	size_t n;
+
+	n = rst_build(frame, len, RST_TO_SENDER, rst);
+	if (n && xskp_send(&in->x, role, rst, (uint32_t)n))
+		log_warn("no room to send a TCP reset on %s", in->x.port[role].ifname);
+	n = rst_build(frame, len, RST_TO_RECEIVER, rst);
+	if (n && xskp_send(&in->x, !role, rst, (uint32_t)n))
+		log_warn("no room to send a TCP reset on %s", in->x.port[!role].ifname);
+}
+
 static enum xskp_verdict on_frame(uint8_t *frame, uint32_t len, uint32_t role, void *ctx)
 {
 	struct inspector *in = ctx;
 	struct engine_verdict v;
 
 	engine_frame(in->eng, frame, len, wall_ns(), role == UTM_PORT_LAN, &v);
+	if (v.reject)
+		reset_both_ends(in, frame, len, role);
 	if (v.flow_drop) {
 		set_flow_verdict(in, v.tuple, UTM_FLOW_DROP, v.sid);
 		in->dropped_flows++;

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* TCP reset frames (inspect/rst.h). */
+#include <netinet/in.h>
+#include <string.h>
+
+#include "inspect/pkt.h"
+#include "inspect/rst.h"
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+/* One's complement sum of 16-bit words. */
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	return s;
+}
+
+static uint16_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void tcp_checksum(uint8_t *ip, int family, uint8_t *tcp)
+{
+	uint8_t pseudo[40];
+	size_t alen = family == 4 ? 4 : 16, plen;
+	uint32_t s;
+
+	memcpy(pseudo, ip + (family == 4 ? 12 : 8), alen);
+	memcpy(pseudo + alen, ip + (family == 4 ? 16 : 24), alen);
+	plen = 2 * alen;
+	pseudo[plen] = 0;
+	pseudo[plen + 1] = IPPROTO_TCP;
+	put16(pseudo + plen + 2, 20);
+	put16(tcp + 16, 0);
+	s = sum16(pseudo, plen + 4, 0);
+	put16(tcp + 16, fold(sum16(tcp, 20, s)));
+}
+
+size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8_t *out)
+{
+	struct pkt_info p;
+	size_t l3 = 14, l4, hlen;
+	uint8_t *ip, *tcp;
+	int fam, to_sender = target == RST_TO_SENDER;
+	uint32_t seq;
+
+	if (pkt_parse(frame, len, &p) != PKT_OK || p.tuple.proto != IPPROTO_TCP)
+		return 0;
+	fam = p.tuple.family;
+	while ((frame[l3 - 2] == 0x81 || frame[l3 - 2] == 0x88) && l3 < 22)
+		l3 += 4; /* VLAN tags: kept as they are */
+	l4 = l3 + (fam == 4 ? 20 : 40);
+	hlen = l4 + 20;
+	memcpy(out, frame, l3);
+	if (to_sender) { /* swap the MACs */
+		memcpy(out, frame + 6, 6);
+		memcpy(out + 6, frame, 6);
+	}
+	ip = out + l3;
+	tcp = out + l4;
+	memcpy(ip, frame + l3, l4 - l3);
+	if (to_sender) { /* and the addresses */
+		size_t a = fam == 4 ? 12 : 8, n = fam == 4 ? 4 : 16;
+
+		memcpy(ip + a, frame + l3 + a + n, n);
+		memcpy(ip + a + n, frame + l3 + a, n);
+	}
+	memset(tcp, 0, 20);
+	put16(tcp, to_sender ? p.tuple.dport : p.tuple.sport);
+	put16(tcp + 2, to_sender ? p.tuple.sport : p.tuple.dport);
+	/*
+	 * To the sender: at the sequence number it expects from the peer (the
+	 * frame's ack). To the receiver: at the sequence of the dropped frame,
+	 * which is what it expects next.
+	 */
+	seq = to_sender ? p.ack : p.seq;
+	put32(tcp + 4, seq);
+	tcp[12] = 5 << 4;
+	tcp[13] = PKT_TCP_RST;
+	if (to_sender && !(p.tcp_flags & PKT_TCP_ACK)) {
+		/* A frame without ACK (a SYN) is answered by RST+ACK of what it sent. */
+		put32(tcp + 4, 0);
+		put32(tcp + 8, p.seq + p.payload_len + (p.tcp_flags & PKT_TCP_SYN ? 1 : 0));
+		tcp[13] |= PKT_TCP_ACK;
+	}
+	if (fam == 4) {
+		put16(ip + 2, 40);
+		ip[8] = 64; /* TTL */
+		put16(ip + 10, 0);
+		put16(ip + 10, fold(sum16(ip, 20, 0)));
+	} else {
+		put16(ip + 4, 20);
+		ip[7] = 64; /* hop limit */
+	}
+	tcp_checksum(ip, fam, tcp);
+	return hlen;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * TCP resets for reject rules: from the frame that triggered the rule,
+ * build the RST its sender must see (as if from the peer) and the RST its
+ * receiver must see (as if from the sender), so that both ends drop the
+ * connection at once instead of timing out. Pure: frame in, frame out.
+ */
+#ifndef UTM_INSPECT_RST_H
+#define UTM_INSPECT_RST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Room for any RST this builds: Ethernet, two VLAN tags, IPv6, TCP. */
+#define RST_FRAME_MAX (14 + 8 + 40 + 20)
+
+enum rst_target {
+	RST_TO_SENDER = 0,   /* back out of the port the frame came in on */
+	RST_TO_RECEIVER = 1, /* out of the other port, where the frame was going */
+};
+
+/*
+ * Build in out (RST_FRAME_MAX bytes) the reset for target from a TCP frame
+ * (Ethernet, optional VLAN tags, IPv4 without options or IPv6, TCP). Its
+ * length, or 0 when the frame is not such a TCP frame.
+ */
+size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8_t *out);
+
+#endif /* UTM_INSPECT_RST_H */

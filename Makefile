@@ -57,7 +57,7 @@ FUZZERS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
 HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h inspect/*.h)
 
-.PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds fuzz clean format
+.PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds bench-inspect fuzz clean format
 .SECONDARY:
 
 all: $(BPF_OBJS) $(SKELS) $(LIB) $(INSPECT_LIB) $(B)/utm-load $(B)/utm-inspect $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
@@ -95,9 +95,9 @@ $(B)/utm-inspect: $(INSPECT_PROG_SRCS) $(HEADERS) $(INSPECT_LIB) $(LIB)
 
 # A tool is tools/NAME.c plus its parts tools/NAME-*.c.
 .SECONDEXPANSION:
-$(B)/%: tools/%.c $$(wildcard tools/%-*.c) $(HEADERS) $(SKELS) $(LIB)
+$(B)/%: tools/%.c $$(wildcard tools/%-*.c) $(HEADERS) $(SKELS) $(LIB) $(INSPECT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(INSPECT_LIB) $(LIB) $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS) $(LIB) $(INSPECT_LIB)
 	@mkdir -p $(@D)
@@ -135,6 +135,9 @@ bench-tcp: all
 
 bench-dns: all
 	bench/dns.sh $(B)
+
+bench-inspect: all
+	bench/inspect.sh $(B)
 
 bench-feeds: all
 	bench/feeds.sh $(B)

@@ -168,6 +168,45 @@ static void set_buf(struct confirm_bufs *b, enum rule_buffer k, struct http_buf 
 
 /* ---------------------------------------------------------------- HTTP */
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Sticky buffers that are one header's value. */
+struct header_buf {
+	enum rule_buffer buf;
+	const char *name;
+};
+
+static const struct header_buf request_headers[] = {
+	{RULE_BUF_HTTP_REFERER, "Referer"},
+	{RULE_BUF_HTTP_ACCEPT, "Accept"},
+	{RULE_BUF_HTTP_ACCEPT_ENC, "Accept-Encoding"},
+	{RULE_BUF_HTTP_ACCEPT_LANG, "Accept-Language"},
+	{RULE_BUF_HTTP_CONNECTION, "Connection"},
+	{RULE_BUF_HTTP_CONTENT_TYPE, "Content-Type"},
+	{RULE_BUF_HTTP_CONTENT_LEN, "Content-Length"},
+};
+
+static const struct header_buf response_headers[] = {
+	{RULE_BUF_HTTP_LOCATION, "Location"},	      {RULE_BUF_HTTP_SERVER, "Server"},
+	{RULE_BUF_HTTP_CONTENT_TYPE, "Content-Type"}, {RULE_BUF_HTTP_CONTENT_LEN, "Content-Length"},
+	{RULE_BUF_HTTP_CONNECTION, "Connection"},
+};
+
+static void set_header_bufs(struct confirm_bufs *b, const struct http_msg *m,
+			    const struct header_buf *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct http_buf v = http_msg_header(m, h[i].name, 0);
+
+		if (v.ptr) {
+			b->p[h[i].buf] = v.ptr;
+			b->len[h[i].buf] = v.len;
+		}
+	}
+}
+
 static void http_request(void *user, struct http_tx *tx)
 {
 	struct app *a = user;
@@ -183,6 +222,7 @@ static void http_request(void *user, struct http_tx *tx)
 	set_buf(&b, RULE_BUF_HTTP_COOKIE, tx->cookie);
 	set_buf(&b, RULE_BUF_HTTP_HEADER, tx->req.headers);
 	set_buf(&b, RULE_BUF_HTTP_PROTOCOL, tx->req.proto);
+	set_header_bufs(&b, &tx->req, request_headers, ARRAY_SIZE(request_headers));
 	a->tx = tx;
 	detect(a->e, &b);
 	a->tx = NULL;
@@ -196,6 +236,7 @@ static void http_response(void *user, struct http_tx *tx)
 	set_buf(&b, RULE_BUF_HTTP_STAT_CODE, tx->stat_code);
 	set_buf(&b, RULE_BUF_HTTP_STAT_MSG, tx->stat_msg);
 	set_buf(&b, RULE_BUF_HTTP_HEADER, tx->resp.headers);
+	set_header_bufs(&b, &tx->resp, response_headers, ARRAY_SIZE(response_headers));
 	a->tx = tx;
 	detect(a->e, &b);
 	a->tx = NULL;

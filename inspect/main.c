@@ -503,7 +503,9 @@ static int run_pcap(struct inspector *in)
 	struct engine_stats st;
 	struct pcap_reader r;
 	struct pcap_record rec;
+	uint64_t t0, bytes = 0;
 	char why[256];
+	double secs;
 	size_t len;
 	uint8_t *buf = (uint8_t *)file_read_all(in->o.pcap, &len);
 	int rc;
@@ -517,18 +519,23 @@ static int run_pcap(struct inspector *in)
 		free(buf);
 		return 1;
 	}
-	while ((rc = pcap_next(&r, &rec, why, sizeof(why))) == 1)
+	t0 = mono_ns();
+	while ((rc = pcap_next(&r, &rec, why, sizeof(why))) == 1) {
 		engine_frame(in->eng, rec.frame, rec.caplen, rec.ts_ns,
 			     from_office(rec.frame, rec.caplen), &v);
+		bytes += rec.caplen;
+	}
+	secs = (double)(mono_ns() - t0) / 1e9;
 	if (rc < 0)
 		log_err("%s: %s; the frames before it were inspected", in->o.pcap, why);
 	engine_stats(in->eng, &st);
 	log_info("%s: %llu frames (%llu TCP, %llu UDP), %llu alerts, %llu flows dropped; "
-		 "%llu http, %llu tls, %llu dns",
+		 "%llu http, %llu tls, %llu dns; inspected in %.3f s (%.3f Gbit/s)",
 		 in->o.pcap, (unsigned long long)st.frames, (unsigned long long)st.tcp,
 		 (unsigned long long)st.udp, (unsigned long long)st.alerts,
 		 (unsigned long long)st.drops, (unsigned long long)st.http_tx,
-		 (unsigned long long)st.tls_hellos, (unsigned long long)st.dns_queries);
+		 (unsigned long long)st.tls_hellos, (unsigned long long)st.dns_queries, secs,
+		 secs > 0 ? (double)bytes * 8 / secs / 1e9 : 0.0);
 	free(buf);
 	return rc < 0 ? 1 : 0;
 }

@@ -286,6 +286,8 @@ static unsigned int queue_store(struct reasm_stream *s, uint64_t a, uint64_t b, 
 			continue;
 		}
 		end = g ? min_u64(b, g->off) : b;
+		if (end <= cur)
+			break; /* cannot happen: the queue is sorted and disjoint */
 		if (seg_insert(s, g, cur, end, data + (cur - a)) < 0)
 			return REASM_R_REFUSED; /* out of memory: the rest is lost */
 		cur = end;
@@ -324,13 +326,16 @@ static unsigned int deliver_in_order(struct reasm_stream *s, uint64_t a, uint64_
 
 	while (s->state == REASM_ST_OPEN && s->next_off < b) {
 		const struct reasm_seg *g = s->head;
+		uint64_t before = s->next_off;
 
 		if (g && g->off <= s->next_off) {
-			res |= queue_drain(s);
+			res |= queue_drain(s); /* frees at least one piece */
 			continue;
 		}
 		res |= emit(s, data + (s->next_off - a),
 			    (g ? min_u64(b, g->off) : b) - s->next_off);
+		if (s->next_off == before)
+			break; /* cannot happen while the invariant holds; never spin */
 	}
 	return res | queue_drain(s);
 }
@@ -342,11 +347,15 @@ static unsigned int skip_to(struct reasm_stream *s, uint64_t target)
 
 	while (s->state == REASM_ST_OPEN && s->next_off < target) {
 		const struct reasm_seg *g = s->head;
+		uint64_t before = s->next_off;
 
-		if (g && g->off <= s->next_off)
-			res |= queue_drain(s);
-		else
-			res |= skip(s, (g ? min_u64(g->off, target) : target) - s->next_off);
+		if (g && g->off <= s->next_off) {
+			res |= queue_drain(s); /* frees at least one piece */
+			continue;
+		}
+		res |= skip(s, (g ? min_u64(g->off, target) : target) - s->next_off);
+		if (s->next_off == before)
+			break; /* cannot happen while the invariant holds; never spin */
 	}
 	return res | queue_drain(s);
 }

@@ -436,8 +436,38 @@ static void on_stream_end(void *ctx, enum reasm_state state)
 		http_eof(dc->a->http, dc->dir == FLOW_TO_SERVER ? HTTP_TO_SERVER : HTTP_TO_CLIENT);
 }
 
+static void stream_anomaly_event(struct app *a, const char *event)
+{
+	struct eve_inspect_ctx c = eve_ctx(a->e, a);
+	json_t *o = eve_inspect_base(&c, "anomaly");
+
+	if (o && eve_inspect_add_anomaly(o, "stream", event, NULL) == 0)
+		emit(a->e, o);
+	else
+		json_decref(o);
+}
+
+/* A hole in the stream: the parsers cannot resynchronise, so this flow is parsed no more. */
+static void on_stream_gap(void *ctx, uint64_t len, uint64_t offset)
+{
+	struct dir_ctx *dc = ctx;
+
+	stream_anomaly_event(dc->a, "REASSEMBLY_GAP");
+	dc->a->proto = APP_NONE;
+}
+
+/* Overlaps with other data and the like: what evasion attempts do. */
+static void on_stream_anomaly(void *ctx, enum reasm_anomaly code, uint64_t offset, uint64_t len)
+{
+	struct dir_ctx *dc = ctx;
+
+	stream_anomaly_event(dc->a, reasm_anomaly_name(code));
+}
+
 static const struct reasm_ops stream_ops = {
 	.deliver = on_stream_data,
+	.gap = on_stream_gap,
+	.anomaly = on_stream_anomaly,
 	.end = on_stream_end,
 };
 
@@ -448,8 +478,12 @@ static void streams_init(struct engine *e, struct app *a, const struct pkt_info 
 	for (d = 0; d < 2; d++) {
 		a->dc[d] = (struct dir_ctx){a, (enum flow_dir)d};
 		reasm_stream_init(&a->rs[d], &e->pool, e->cfg.stream_depth, &stream_ops, &a->dc[d]);
-		/* Picked up after its SYN: take the first bytes seen as the start. */
-		if (!(p->tcp_flags & PKT_TCP_SYN))
+		/*
+		 * Only a flow first seen at its client's SYN has both ISNs coming;
+		 * picked up later (even at the SYN-ACK), the first bytes seen start
+		 * each direction.
+		 */
+		if ((p->tcp_flags & (PKT_TCP_SYN | PKT_TCP_ACK)) != PKT_TCP_SYN)
 			reasm_stream_set_midstream(&a->rs[d]);
 	}
 	a->rs_ready = 1;
@@ -458,7 +492,7 @@ static void streams_init(struct engine *e, struct app *a, const struct pkt_info 
 static void tcp_segment(struct engine *e, struct app *a, const struct pkt_info *p,
 			const uint8_t *frame)
 {
-	unsigned int flags = 0;
+	unsigned int flags = 0, rc;
 
 	if (a->proto == APP_NONE)
 		return;
@@ -467,8 +501,13 @@ static void tcp_segment(struct engine *e, struct app *a, const struct pkt_info *
 	flags |= p->tcp_flags & PKT_TCP_SYN ? REASM_SYN : 0;
 	flags |= p->tcp_flags & PKT_TCP_FIN ? REASM_FIN : 0;
 	flags |= p->tcp_flags & PKT_TCP_RST ? REASM_RST : 0;
-	reasm_segment(&a->rs[e->dir], p->seq, frame + p->payload_off, p->payload_len, flags);
-	if (p->tcp_flags & PKT_TCP_ACK)
+	rc = reasm_segment(&a->rs[e->dir], p->seq, frame + p->payload_off, p->payload_len, flags);
+	/* No room to queue it: drop it inline, the sender will send it again. */
+	if (rc & REASM_R_REFUSED)
+		e->v->drop = 1;
+	if (p->tcp_flags & PKT_TCP_RST) /* a reset ends both directions */
+		reasm_segment(&a->rs[!e->dir], p->ack, NULL, 0, REASM_RST);
+	else if (p->tcp_flags & PKT_TCP_ACK)
 		reasm_ack(&a->rs[!e->dir], p->ack);
 }
 

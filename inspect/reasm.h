@@ -245,8 +245,10 @@ unsigned int reasm_ack(struct reasm_stream *s, uint32_t ack);
 unsigned int reasm_stream_flush(struct reasm_stream *s);
 
 /*
- * Release the queued bytes (without delivering them) and the stream's
- * charge to its pool. The stream may then be initialised again.
+ * Release the queued bytes (without delivering them, and without calling
+ * ops->end: call reasm_stream_flush first to hand them over) and the
+ * stream's charge to its pool. The stream may then be initialised again;
+ * freeing twice is harmless.
  */
 void reasm_stream_free(struct reasm_stream *s);
 

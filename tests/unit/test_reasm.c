@@ -326,6 +326,25 @@ static void test_overlap_both_ends(void **state)
 	fix_free(f);
 }
 
+static void test_extends_queued_piece(void **state)
+{
+	struct fix *f = fix_new(CAP_BIG, CAP_BIG, 0, 0);
+
+	send_pat(f, 0, 10, 10, 0);
+	/* Starts exactly on the queued piece and goes past it: only 20..29 is new. */
+	assert_int_equal(send_pat(f, 0, 10, 20, 0), REASM_R_DUP | REASM_R_QUEUED);
+	assert_int_equal(f->pool.used, 2 * COST(10));
+	/* Ends exactly on a queued piece's start: stored up to it. */
+	assert_int_equal(send_pat(f, 0, 5, 5, 0), REASM_R_QUEUED);
+	assert_int_equal(f->pool.used, 2 * COST(10) + COST(5));
+	assert_int_equal(f->s.stats.queued, 25);
+	send_pat(f, 0, 0, 5, 0);
+	assert_int_equal(f->k.out_len, 30);
+	assert_pattern(f, 0, 30);
+	assert_int_equal(f->k.n, 4);
+	fix_free(f);
+}
+
 /* ---- sequence numbers ------------------------------------------------------ */
 
 static void test_wraparound(void **state)
@@ -458,26 +477,29 @@ static void test_flush(void **state)
 
 static void test_stream_cap(void **state)
 {
-	struct fix *f = fix_new(CAP_BIG, 2 * COST(100), 0, 0);
+	struct fix *f = fix_new(CAP_BIG, 2 * COST(100) + COST(10), 0, 0);
 
 	assert_int_equal(send_pat(f, 0, 100, 100, 0), REASM_R_QUEUED);
 	assert_int_equal(send_pat(f, 0, 300, 100, 0), REASM_R_QUEUED);
-	/* One byte more than the stream may hold: refused as a whole. */
-	assert_int_equal(send_pat(f, 0, 500, 1, 0), REASM_R_REFUSED);
-	assert_int_equal(reasm_stream_charged(&f->s), 2 * COST(100));
-	assert_int_equal(f->s.stats.refused, 1);
-	assert_int_equal(f->pool.refused, 1);
-	/* A segment covering queued data only needs its holes: 200..299 still too much. */
+	/* One byte more than the stream may still hold: refused as a whole. */
+	assert_int_equal(send_pat(f, 0, 500, 11, 0), REASM_R_REFUSED);
+	/* Exactly what it may hold: stored. */
+	assert_int_equal(send_pat(f, 0, 500, 10, 0), REASM_R_QUEUED);
+	assert_int_equal(reasm_stream_charged(&f->s), f->pool.stream_cap);
+	assert_int_equal(send_pat(f, 0, 600, 1, 0), REASM_R_REFUSED);
+	assert_int_equal(f->s.stats.refused, 2);
+	assert_int_equal(f->pool.refused, 2);
+	/* A segment over queued data only needs its holes: 200..299 is still too much. */
 	assert_int_equal(send_pat(f, 0, 150, 200, 0), REASM_R_DUP | REASM_R_REFUSED);
 	/* In-order data is never refused: it is not stored. */
 	assert_int_equal(send_pat(f, 0, 0, 100, 0), REASM_R_DELIVERED);
-	assert_int_equal(reasm_stream_charged(&f->s), COST(100));
-	assert_int_equal(send_pat(f, 0, 500, 1, 0), REASM_R_QUEUED);
+	assert_int_equal(reasm_stream_charged(&f->s), COST(100) + COST(10));
 	send_pat(f, 0, 200, 100, 0);
 	send_pat(f, 0, 400, 100, 0);
-	assert_int_equal(f->k.out_len, 501);
-	assert_pattern(f, 0, 501);
+	assert_int_equal(f->k.out_len, 510);
+	assert_pattern(f, 0, 510);
 	assert_int_equal(f->s.stats.gaps, 0);
+	assert_int_equal(reasm_stream_charged(&f->s), 0);
 	fix_free(f);
 }
 
@@ -649,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_overlap_different),
 		cmocka_unit_test(test_overlap_both_ends),
+		cmocka_unit_test(test_extends_queued_piece),
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_syn_with_data),
 		cmocka_unit_test(test_midstream),

@@ -107,11 +107,23 @@ $(B)/tests/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(HEADERS) $(SKELS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
-# libFuzzer targets are built with clang against the library sources directly.
-$(B)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(INSPECT_SRCS) $(HEADERS)
+# libFuzzer targets: the library sources are compiled once with clang's
+# fuzzer instrumentation into one archive, which every target links.
+FUZZ_CFLAGS := -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJS := $(patsubst %.c,$(B)/fuzzobj/%.o,$(LIB_SRCS) $(INSPECT_SRCS))
+FUZZ_LIB := $(B)/fuzzobj/libfuzz.a
+
+$(B)/fuzzobj/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/fuzz/%: fuzz/%.c $(FUZZ_LIB) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(LIB_SRCS) $(INSPECT_SRCS) $(LDLIBS)
+		-o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
 deps:
 	tools/install-deps.sh

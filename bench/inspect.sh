@@ -71,7 +71,7 @@ stop_inspector() {
 fast=() full=() depth=()
 for ((i = 0; i < REPEAT; i++)); do
 	fast+=("$(speed)")
-	inspector --rules "$ET"/*.rules --depth-packets 2000000000
+	inspector --rules "$ET"/*.rules --depth-packets 1000000000
 	full+=("$(speed)")
 	stop_inspector
 	inspector --rules "$ET"/*.rules

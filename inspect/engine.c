@@ -54,7 +54,8 @@ struct app {
 	struct tls_stream *tls; /* with its buffer after it; freed once the hello is parsed */
 	int tls_done;
 	int dropped;
-	int reject;	    /* the dropping rule was a reject rule */
+	int reject; /* the dropping rule was a reject rule */
+	int alerted;
 	struct http_tx *tx; /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
 };
@@ -72,6 +73,7 @@ struct engine {
 	int from_lan;
 	enum flow_dir dir;
 	struct engine_verdict *v;
+	int shutting_down; /* engine_free: flows end by "shutdown" */
 };
 
 static const struct reasm_ops stream_ops;
@@ -106,11 +108,28 @@ static void emit(struct engine *e, json_t *o)
 		json_decref(o);
 }
 
+/* An alert rule the configured policy turns into a drop (by classtype or sid). */
+static int policy_drops(const struct engine_cfg *cfg, const struct rule *r)
+{
+	size_t i;
+
+	if (r->action != RULE_ACTION_ALERT)
+		return 0;
+	for (i = 0; i < cfg->n_drop_sids; i++)
+		if (cfg->drop_sids[i] == r->sid)
+			return 1;
+	for (i = 0; r->classtype && i < cfg->n_drop_classes; i++)
+		if (!strcmp(cfg->drop_classes[i], r->classtype))
+			return 1;
+	return 0;
+}
+
 static void on_alert(const struct rule *r, void *arg)
 {
 	struct engine *e = arg;
 	struct app *a = e->cur;
-	int block = r->action == RULE_ACTION_DROP || r->action == RULE_ACTION_REJECT;
+	int block = r->action == RULE_ACTION_DROP || r->action == RULE_ACTION_REJECT ||
+		    policy_drops(&e->cfg, r);
 	struct eve_inspect_ctx c = eve_ctx(e, a);
 	struct eve_alert_info info = {
 		.blocked = block,
@@ -126,6 +145,7 @@ static void on_alert(const struct rule *r, void *arg)
 	if (r->action == RULE_ACTION_PASS)
 		return;
 	e->st.alerts++;
+	a->alerted = 1;
 	if (block && !a->dropped) {
 		a->dropped = 1;
 		a->reject = r->action == RULE_ACTION_REJECT;
@@ -529,13 +549,47 @@ static enum app_proto guess_proto(const struct pkt_info *p)
 	return APP_NONE;
 }
 
+static const char *flow_state_name(const struct flow *f)
+{
+	if (f->state == FLOW_CLOSING)
+		return "closed";
+	return f->state == FLOW_ESTABLISHED ? "established" : "new";
+}
+
+/* The flow record, when the flow leaves the table (timeout, eviction, shutdown). */
+static void flow_event(struct engine *e, struct flow *f, struct app *a)
+{
+	struct eve_inspect_ctx c = eve_ctx(e, a);
+	struct eve_flow_info fi = {
+		.pkts_toserver = f->pkts[FLOW_TO_SERVER],
+		.pkts_toclient = f->pkts[FLOW_TO_CLIENT],
+		.bytes_toserver = f->bytes[FLOW_TO_SERVER],
+		.bytes_toclient = f->bytes[FLOW_TO_CLIENT],
+		.start = {(time_t)(f->first_ns / 1000000000u), (long)(f->first_ns % 1000000000u)},
+		.end = {(time_t)(f->last_ns / 1000000000u), (long)(f->last_ns % 1000000000u)},
+		.state = flow_state_name(f),
+		.reason = e->shutting_down ? "shutdown" : "timeout",
+		.alerted = a->alerted,
+	};
+	json_t *o;
+
+	c.wall = fi.end;
+	o = eve_inspect_base(&c, "flow");
+	if (o && eve_inspect_add_flow(o, &fi) == 0)
+		emit(e, o);
+	else
+		json_decref(o);
+}
+
 static void free_app(struct flow *f, void *ctx)
 {
+	struct engine *e = ctx;
 	struct app *a = f->app;
 	int d;
 
 	if (!a)
 		return;
+	flow_event(e, f, a);
 	if (a->rs_ready)
 		for (d = 0; d < 2; d++)
 			reasm_stream_free(&a->rs[d]);
@@ -672,6 +726,7 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	e->shutting_down = 1;
 	flow_table_free(e->flows);
 	detect_thread_free(e->dt);
 	reasm_pool_destroy(&e->pool);

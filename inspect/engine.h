@@ -26,6 +26,14 @@ struct engine_cfg {
 	engine_eve_fn eve;		 /* NULL: no events */
 	void *eve_ctx;
 	const char *lan_iface, *wan_iface; /* names for in_iface */
+	/*
+	 * The drop policy: ET ships alert rules; the rules of these classtypes
+	 * (classification names) and sids drop instead. Borrowed.
+	 */
+	const char *const *drop_classes;
+	size_t n_drop_classes;
+	const uint32_t *drop_sids;
+	size_t n_drop_sids;
 };
 
 /* What to do with the frame, and with the rest of its flow. */

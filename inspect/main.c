@@ -53,8 +53,12 @@ struct opts {
 	char ports[1024];
 	const char *rules[256]; /* --rules FILE, repeatable */
 	unsigned int nrules;
-	const char *pcap; /* offline mode */
-	const char *eve;  /* EVE JSON output, "-" for stdout */
+	const char *pcap;	      /* offline mode */
+	const char *drop_classes[64]; /* --drop-class CLASSTYPE: these alert rules drop */
+	size_t n_drop_classes;
+	uint32_t drop_sids[256]; /* --drop-sid SID */
+	size_t n_drop_sids;
+	const char *eve; /* EVE JSON output, "-" for stdout */
 };
 
 struct inspector {
@@ -96,6 +100,9 @@ static void usage(FILE *out)
 		"                         is read from the first file's directory when there\n"
 		"  --eve FILE             EVE JSON events, '-' for stdout [-]\n"
 		"  --pcap FILE            inspect a capture offline and exit\n"
+		"  --drop-class CLASS     alert rules of this classtype drop instead (repeatable;\n"
+		"                         ET ships alert rules: alerting is the default policy)\n"
+		"  --drop-sid SID         the same for one rule (repeatable)\n"
 		"  --lan IF, --wan IF     the bridge ports utm-load runs (or from --config)\n"
 		"  --config FILE          utm.yaml: ports and pin root\n"
 		"  --pin-root DIR         where utm-load pinned the bridge's maps [%s]\n"
@@ -149,6 +156,8 @@ enum {
 	OPT_RULES,
 	OPT_PCAP,
 	OPT_EVE,
+	OPT_DROP_CLASS,
+	OPT_DROP_SID,
 };
 
 static const struct option longopts[] = {
@@ -165,6 +174,8 @@ static const struct option longopts[] = {
 	{"rules", required_argument, NULL, OPT_RULES},
 	{"pcap", required_argument, NULL, OPT_PCAP},
 	{"eve", required_argument, NULL, OPT_EVE},
+	{"drop-class", required_argument, NULL, OPT_DROP_CLASS},
+	{"drop-sid", required_argument, NULL, OPT_DROP_SID},
 	{NULL, 0, NULL, 0},
 };
 
@@ -257,6 +268,22 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		case OPT_EVE:
 			o->eve = optarg;
 			break;
+		case OPT_DROP_CLASS:
+			if (o->n_drop_classes ==
+			    sizeof(o->drop_classes) / sizeof(o->drop_classes[0]))
+				rc = -1;
+			else
+				o->drop_classes[o->n_drop_classes++] = optarg;
+			break;
+		case OPT_DROP_SID: {
+			unsigned int sid = 0;
+
+			rc = o->n_drop_sids == sizeof(o->drop_sids) / sizeof(o->drop_sids[0]) ||
+			     number("drop-sid", optarg, UINT32_MAX, &sid);
+			if (!rc)
+				o->drop_sids[o->n_drop_sids++] = sid;
+			break;
+		}
 		default:
 			usage(stderr);
 			return -1;
@@ -460,6 +487,10 @@ static int start_engine(struct inspector *in)
 		.eve = eve_line,
 		.eve_ctx = in,
 		.max_frames = in->o.depth_packets,
+		.drop_classes = in->o.drop_classes,
+		.n_drop_classes = in->o.n_drop_classes,
+		.drop_sids = in->o.drop_sids,
+		.n_drop_sids = in->o.n_drop_sids,
 		.lan_iface = in->o.lan[0] ? in->o.lan : "lan",
 		.wan_iface = in->o.wan[0] ? in->o.wan : "wan",
 	};

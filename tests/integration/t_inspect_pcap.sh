@@ -44,6 +44,17 @@ check "timestamps are Suricata's format" test -z \
 check "every record of a flow carries the same flow_id" test \
 	"$(ev '.src_port == 40001' | jq -r .flow_id | sort -u | wc -l)" = 1
 check "the summary counts the parsed transactions" grep -q '3 http, 1 tls, 1 dns' "$WORK/log"
+check "a flow record with both directions' counters" test -n \
+	"$(ev '.event_type == "flow" and .src_port == 40001 and .flow.pkts_toserver == 6 and .flow.pkts_toclient == 4 and .flow.state == "closed" and .flow.alerted == true')"
+check_eq "alert rules only alert by default" "allowed" \
+	"$(ev '.alert.signature_id == 1000001' | jq -r .alert.action)"
+"$BUILD/utm-inspect" --pcap "$WORK/t.pcap" --rules "$REPO/tests/fixtures/inspect/rules/offline.rules" \
+	--drop-class trojan-activity --drop-sid 1000004 --eve "$WORK/policy.json" 2>"$WORK/policy.log"
+check_eq "--drop-class and --drop-sid turn exactly those alerts into drops" \
+	"1000001 blocked 1000002 allowed 1000003 allowed 1000004 blocked" \
+	"$(jq -r 'select(.event_type == "alert") | "\(.alert.signature_id) \(.alert.action)"' \
+		"$WORK/policy.json" | sort | xargs)"
+check "the summary counts the dropped flows" grep -q '2 flows dropped' "$WORK/policy.log"
 
 ET=$REPO/../shared/data/ips-rules/et-open-2024-04
 if [ -f "$ET/classification.config" ]; then

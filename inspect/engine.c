@@ -24,7 +24,9 @@
 #define TLS_BUF	      TLS_STREAM_BUF_DEFAULT
 /* Frames of a flow no parser understands, inspected (payload rules) before it is handed back. */
 #define OPAQUE_FRAMES 32
-#define EVE_LINE_MAX  16384
+/* A DNS-over-TCP query larger than this is skipped (they are a few hundred bytes). */
+#define DNS_TCP_BUF  4096
+#define EVE_LINE_MAX 16384
 
 enum app_proto { APP_NONE = 0, APP_HTTP, APP_TLS, APP_DNS };
 
@@ -56,7 +58,8 @@ struct app {
 	int dropped;
 	int reject; /* the dropping rule was a reject rule */
 	int alerted;
-	struct http_tx *tx; /* the HTTP transaction being inspected (during its callbacks) */
+	struct dnsmsg_tcp *dnstcp; /* DNS over TCP framing, with its buffer after it */
+	struct http_tx *tx;	   /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
 };
 
@@ -427,6 +430,26 @@ static void dns_message(struct engine *e, struct app *a, const uint8_t *msg, siz
 		json_decref(o);
 }
 
+static int on_dns_tcp_message(const uint8_t *msg, size_t len, void *ctx)
+{
+	struct app *a = ctx;
+
+	dns_message(a->e, a, msg, len);
+	return 0;
+}
+
+/* DNS over TCP: 2-byte length framing of the client's queries; 1 to stop delivering. */
+static int dns_tcp_feed(struct app *a, const uint8_t *data, size_t len)
+{
+	if (!a->dnstcp) {
+		a->dnstcp = malloc(sizeof(*a->dnstcp) + DNS_TCP_BUF);
+		if (!a->dnstcp)
+			return 1;
+		dnsmsg_tcp_init(a->dnstcp, (uint8_t *)(a->dnstcp + 1), DNS_TCP_BUF);
+	}
+	return dnsmsg_tcp_feed(a->dnstcp, data, len, on_dns_tcp_message, a) < 0;
+}
+
 /* ---------------------------------------------------------------- streams */
 
 static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t offset)
@@ -443,6 +466,8 @@ static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t o
 			       : 1;
 	case APP_TLS:
 		return dc->dir == FLOW_TO_SERVER ? tls_feed(a, data, len) : 1;
+	case APP_DNS:
+		return dc->dir == FLOW_TO_SERVER ? dns_tcp_feed(a, data, len) : 1;
 	default:
 		return 1;
 	}
@@ -540,6 +565,8 @@ static enum app_proto guess_proto(const struct pkt_info *p)
 	if (p->tuple.proto == IPPROTO_UDP)
 		return port == 53 ? APP_DNS : APP_NONE;
 	switch (port) {
+	case 53:
+		return APP_DNS; /* over TCP: the stream carries length-prefixed messages */
 	case 80:
 	case 8080:
 		return APP_HTTP;
@@ -595,6 +622,7 @@ static void free_app(struct flow *f, void *ctx)
 			reasm_stream_free(&a->rs[d]);
 	http_conn_free(a->http);
 	free(a->tls);
+	free(a->dnstcp);
 	free(a);
 	f->app = NULL;
 }

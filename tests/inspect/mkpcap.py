@@ -10,6 +10,7 @@ Flows (client 10.99.0.10 / fd99::10 in the office, servers outside):
   3. TLS ClientHello (the fixture's bytes) split over two TCP segments
   4. HTTP over IPv6: GET /admin.php
   5. HTTP GET of a harmless page (no rule may match it)
+  6. DNS over TCP: a query for tcp.bad.example.test, its 2-byte length split from it
 """
 import sys
 
@@ -66,6 +67,9 @@ def main():
     tcp_flow("10.99.0.10", "198.51.100.10", 40005, 80,
              [b"GET /index.html HTTP/1.1\r\nHost: www.example.test\r\nUser-Agent: curl/7.88.1\r\n\r\n"],
              [b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body])
+    query = bytes(DNS(id=0x4321, rd=1, qd=DNSQR(qname="tcp.bad.example.test", qtype="AAAA")))
+    framed = len(query).to_bytes(2, "big") + query
+    tcp_flow("10.99.0.10", "198.51.100.53", 40006, 53, [framed[:1], framed[1:]])
     wrpcap(out, packets)
 
 

@@ -52,6 +52,15 @@ t_require_utm() {
 	fi
 }
 
+# Skip (exit 77) unless utm-inspect is built too.
+t_require_inspect() {
+	t_require_utm
+	[ -x "${LAB_BUILD:-$LAB_REPO/build}/utm-inspect" ] || {
+		echo "skip: utm-inspect is not built (run make)"
+		exit 77
+	}
+}
+
 ctl() { lab_box "$LAB_BUILD/utm-ctl" --pin-root "$LAB_PIN_ROOT" "$@"; }
 
 # The number of times utm-load logged that it loaded lists.

@@ -6,11 +6,7 @@
 # middle of a download does not break it (fail open); a clean stop takes
 # its ports back out of the steering map.
 . "$(dirname "$0")/common.sh"
-t_require_utm
-[ -x "$LAB_BUILD/utm-inspect" ] || {
-	echo "skip: utm-inspect is not built (run make)"
-	exit 77
-}
+t_require_inspect
 lab_up || exit 1
 t_wait_loaded || exit 1
 

@@ -6,11 +6,7 @@
 # ★★★ event naming the device; a drop verdict entry takes the flow's rest
 # in XDP; normal downloads pass byte-identical with the rules loaded.
 . "$(dirname "$0")/common.sh"
-t_require_utm
-[ -x "$LAB_BUILD/utm-inspect" ] || {
-	echo "skip: utm-inspect is not built (run make)"
-	exit 77
-}
+t_require_inspect
 lab_up || exit 1
 t_wait_loaded || exit 1
 

@@ -27,7 +27,7 @@ trap 'rm -rf "$WORK"' EXIT
 	--eve "$WORK/eve.json" 2>"$WORK/log"
 check "utm-inspect --pcap exits 0" test $? = 0
 ev() { jq -c "select($1)" "$WORK/eve.json"; }
-check_eq "exactly the four expected rules fire" "1000001 1000002 1000003 1000004" \
+check_eq "exactly the expected rules fire" "1000001 1000002 1000002 1000003 1000004" \
 	"$(jq -r 'select(.event_type == "alert") | .alert.signature_id' "$WORK/eve.json" | sort | xargs)"
 check "the user-agent alert names the rule, its class and the device" test -n \
 	"$(ev '.alert.signature_id == 1000001 and .alert.signature == "UTM TEST EvilBot user agent" and .alert.category == "A Network Trojan was detected" and .alert.severity == 1 and .src_ip == "10.99.0.10" and .dest_port == 80 and .app_proto == "http" and .utm.function == "ips_outbound" and .utm.stars == "★★★" and .utm.device.mac == "02:99:00:00:00:10"')"
@@ -35,6 +35,8 @@ check "an http record with Suricata's fields" test -n \
 	"$(ev '.event_type == "http" and .http.hostname == "www.evil.example" and .http.url == "/download.exe" and .http.http_user_agent == "EvilBot/1.0" and .http.http_method == "GET" and .http.protocol == "HTTP/1.1" and .http.status == 200 and .http.length == 19 and .http.http_content_type == "text/html"')"
 check "a dns record for the query" test -n \
 	"$(ev '.event_type == "dns" and .dns.type == "query" and .dns.rrname == "bad.example.test" and .dns.rrtype == "A" and .dns.id == 4660 and .proto == "UDP"')"
+check "a dns record for the query over TCP, its length prefix split from it" test -n \
+	"$(ev '.event_type == "dns" and .dns.rrname == "tcp.bad.example.test" and .dns.rrtype == "AAAA" and .proto == "TCP" and .dest_port == 53')"
 check "the SNI of a ClientHello split over two segments" test -n \
 	"$(ev '.event_type == "tls" and .tls.sni == "www.example.test" and .tls.version == "TLS 1.3"')"
 check "the IPv6 request matches its URI rule" test -n \
@@ -43,7 +45,7 @@ check "timestamps are Suricata's format" test -z \
 	"$(jq -r '.timestamp' "$WORK/eve.json" | grep -v -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}[+-][0-9]{4}$')"
 check "every record of a flow carries the same flow_id" test \
 	"$(ev '.src_port == 40001' | jq -r .flow_id | sort -u | wc -l)" = 1
-check "the summary counts the parsed transactions" grep -q '3 http, 1 tls, 1 dns' "$WORK/log"
+check "the summary counts the parsed transactions" grep -q '3 http, 1 tls, 2 dns' "$WORK/log"
 check "a flow record with both directions' counters" test -n \
 	"$(ev '.event_type == "flow" and .src_port == 40001 and .flow.pkts_toserver == 6 and .flow.pkts_toclient == 4 and .flow.state == "closed" and .flow.alerted == true')"
 check_eq "alert rules only alert by default" "allowed" \
@@ -51,7 +53,7 @@ check_eq "alert rules only alert by default" "allowed" \
 "$BUILD/utm-inspect" --pcap "$WORK/t.pcap" --rules "$REPO/tests/fixtures/inspect/rules/offline.rules" \
 	--drop-class trojan-activity --drop-sid 1000004 --eve "$WORK/policy.json" 2>"$WORK/policy.log"
 check_eq "--drop-class and --drop-sid turn exactly those alerts into drops" \
-	"1000001 blocked 1000002 allowed 1000003 allowed 1000004 blocked" \
+	"1000001 blocked 1000002 allowed 1000002 allowed 1000003 allowed 1000004 blocked" \
 	"$(jq -r 'select(.event_type == "alert") | "\(.alert.signature_id) \(.alert.action)"' \
 		"$WORK/policy.json" | sort | xargs)"
 check "the summary counts the dropped flows" grep -q '2 flows dropped' "$WORK/policy.log"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inspect/dns.h"
+#include "lib/eve.h"
 #include "inspect/engine.h"
 #include "inspect/eve_inspect.h"
 #include "inspect/flow.h"
@@ -769,4 +770,27 @@ void engine_expire(struct engine *e, uint64_t now_ns)
 void engine_stats(const struct engine *e, struct engine_stats *st)
 {
 	*st = e->st;
+}
+
+void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s)
+{
+	struct timespec t = {(time_t)(ts_ns / 1000000000u), (long)(ts_ns % 1000000000u)};
+	struct flow_table_stats fs;
+	char stamp[64];
+	json_t *o;
+
+	flow_table_stats(e->flows, &fs);
+	if (eve_format_timestamp(t, stamp, sizeof(stamp)) < 0)
+		return;
+	o = json_pack("{s:s, s:s, s:{s:I, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, "
+		      "s:{s:I, s:I}, s:{s:{s:I, s:I, s:I}}}}",
+		      "timestamp", stamp, "event_type", "stats", "stats", "uptime",
+		      (json_int_t)uptime_s, "decoder", "pkts", (json_int_t)e->st.frames, "tcp",
+		      (json_int_t)e->st.tcp, "udp", (json_int_t)e->st.udp, "other",
+		      (json_int_t)e->st.other, "flow", "active", (json_int_t)fs.active, "created",
+		      (json_int_t)fs.created, "timeout", (json_int_t)fs.expired, "evicted",
+		      (json_int_t)fs.evicted, "detect", "alert", (json_int_t)e->st.alerts, "drop",
+		      (json_int_t)e->st.drops, "app_layer", "tx", "http", (json_int_t)e->st.http_tx,
+		      "tls", (json_int_t)e->st.tls_hellos, "dns", (json_int_t)e->st.dns_queries);
+	emit(e, o);
 }

@@ -68,4 +68,7 @@ void engine_expire(struct engine *e, uint64_t now_ns);
 
 void engine_stats(const struct engine *e, struct engine_stats *st);
 
+/* A Suricata-style "stats" record of the counters so far. */
+void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s);
+
 #endif /* UTM_INSPECT_ENGINE_H */

@@ -54,6 +54,7 @@ struct opts {
 	const char *rules[256]; /* --rules FILE, repeatable */
 	unsigned int nrules;
 	const char *pcap;	      /* offline mode */
+	char eve_buf[PATH_MAX];	      /* the event log of --config */
 	const char *drop_classes[64]; /* --drop-class CLASSTYPE: these alert rules drop */
 	size_t n_drop_classes;
 	uint32_t drop_sids[256]; /* --drop-sid SID */
@@ -98,7 +99,8 @@ static void usage(FILE *out)
 		"  --rules FILE...        Suricata/ET rules (repeatable, or several files after\n"
 		"                         it); classification.config\n"
 		"                         is read from the first file's directory when there\n"
-		"  --eve FILE             EVE JSON events, '-' for stdout [-]\n"
+		"  --eve FILE             EVE JSON events, '-' for stdout [the configuration's\n"
+		"                         event-log, where utm-load writes its events, else -]\n"
 		"  --pcap FILE            inspect a capture offline and exit\n"
 		"  --drop-class CLASS     alert rules of this classtype drop instead (repeatable;\n"
 		"                         ET ships alert rules: alerting is the default policy)\n"
@@ -192,6 +194,9 @@ static int config_file(struct opts *o, const char *path)
 	snprintf(o->lan, sizeof(o->lan), "%s", cfg.lan);
 	snprintf(o->wan, sizeof(o->wan), "%s", cfg.wan);
 	snprintf(o->pin_root, sizeof(o->pin_root), "%s", cfg.pin_root);
+	/* utm-load's event log: one file, both programs appending whole lines. */
+	snprintf(o->eve_buf, sizeof(o->eve_buf), "%s", cfg.event_log);
+	o->eve = o->eve_buf;
 	utm_cfg_free(&cfg);
 	return 0;
 }
@@ -466,8 +471,10 @@ static int run(struct inspector *in)
 		next_tick = mono_ns() + SEC;
 		expire_entries(in);
 		engine_expire(in->eng, wall_ns());
-		if (++ticks % 60 == 0)
+		if (++ticks % 60 == 0) {
 			log_stats(in);
+			engine_stats_event(in->eng, wall_ns(), ticks);
+		}
 	}
 	return 0;
 }
@@ -476,6 +483,7 @@ static void eve_line(void *ctx, const char *line)
 {
 	struct inspector *in = ctx;
 
+	/* One write per line: utm-load appends to the same file (O_APPEND). */
 	fprintf(in->eve, "%s\n", line);
 	fflush(in->eve);
 }
@@ -501,6 +509,8 @@ static int start_engine(struct inspector *in)
 		log_err("%s: %s", in->o.eve, strerror(errno));
 		return -1;
 	}
+	/* Larger than any event line, so that each line is one write(2). */
+	setvbuf(in->eve, NULL, _IOFBF, 65536);
 	if (in->o.nrules && rules_load(&in->rules, in->o.rules, in->o.nrules, err, sizeof(err))) {
 		log_err("%s", err);
 		return -1;
@@ -534,7 +544,7 @@ static int run_pcap(struct inspector *in)
 	struct engine_stats st;
 	struct pcap_reader r;
 	struct pcap_record rec;
-	uint64_t t0, bytes = 0;
+	uint64_t t0, bytes = 0, rec_last_ns = 0;
 	char why[256];
 	double secs;
 	size_t len;
@@ -554,12 +564,14 @@ static int run_pcap(struct inspector *in)
 	while ((rc = pcap_next(&r, &rec, why, sizeof(why))) == 1) {
 		engine_frame(in->eng, rec.frame, rec.caplen, rec.ts_ns,
 			     from_office(rec.frame, rec.caplen), &v);
+		rec_last_ns = rec.ts_ns;
 		bytes += rec.caplen;
 	}
 	secs = (double)(mono_ns() - t0) / 1e9;
 	if (rc < 0)
 		log_err("%s: %s; the frames before it were inspected", in->o.pcap, why);
 	engine_stats(in->eng, &st);
+	engine_stats_event(in->eng, rec_last_ns, (uint64_t)secs);
 	log_info("%s: %llu frames (%llu TCP, %llu UDP), %llu alerts, %llu flows dropped; "
 		 "%llu http, %llu tls, %llu dns; inspected in %.3f s (%.3f Gbit/s)",
 		 in->o.pcap, (unsigned long long)st.frames, (unsigned long long)st.tcp,

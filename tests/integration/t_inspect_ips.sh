@@ -3,7 +3,7 @@
 # exploit-like request to a server in the office is rejected (the client
 # sees the connection reset, the server never sees the request); an
 # outbound beacon to a command-and-control server is reset and raises a
-# ★★★ event naming the device; a drop verdict entry takes the flow's rest
+# ★★★ event naming the device (in utm-load's event log); a drop verdict entry takes the flow's rest
 # in XDP; normal downloads pass byte-identical with the rules loaded.
 . "$(dirname "$0")/common.sh"
 t_require_inspect
@@ -33,7 +33,7 @@ RULES
 touch "$LAB_RUN/utm-inspect.log"
 nsenter --net="/run/netns/$LAB_NS_BOX" "$LAB_BUILD/utm-inspect" --lan lan --wan wan \
 	--pin-root "$LAB_PIN_ROOT" --ports tcp:80 --rules "$LAB_RUN/ips.rules" \
-	--eve "$LAB_RUN/inspect-eve.json" </dev/null >>"$LAB_RUN/utm-inspect.log" 2>&1 &
+	--eve "$LAB_RUN/eve.json" </dev/null >>"$LAB_RUN/utm-inspect.log" 2>&1 &
 inspect=$!
 lab_defer "kill $inspect 2>/dev/null; wait $inspect 2>/dev/null"
 for ((i = 0; i < 50; i++)); do
@@ -41,7 +41,8 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 check "utm-inspect loaded the rules" grep -q '2 rules loaded' "$LAB_RUN/utm-inspect.log"
-ievent() { jq -c "select($1)" "$LAB_RUN/inspect-eve.json" 2>/dev/null; }
+# The inspector appends to utm-load's event log: one pipeline for the mail and the portal.
+ievent() { jq -c "select($1)" "$LAB_RUN/eve.json" 2>/dev/null; }
 ievent_wait() {
 	local i
 	for ((i = 0; i < 30; i++)); do
@@ -83,4 +84,6 @@ lab_lan curl -sS -m 30 -o "$LAB_RUN/dl.bin" "http://$LAB_WEB_IP4/big.bin"
 check_eq "a normal download passes byte-identical" \
 	"$(cut -d' ' -f1 "$LAB_RUN/www/big.bin.sha256")" "$(sha256sum "$LAB_RUN/dl.bin" | cut -d' ' -f1)"
 check_eq "and raises no alert" 2 "$(ievent '.event_type == "alert"' | wc -l)"
+valid_log() { jq -e . "$LAB_RUN/eve.json" >/dev/null; }
+check "every line of the shared event log is whole JSON" valid_log
 t_done

@@ -45,6 +45,8 @@ check "timestamps are Suricata's format" test -z \
 	"$(jq -r '.timestamp' "$WORK/eve.json" | grep -v -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}[+-][0-9]{4}$')"
 check "every record of a flow carries the same flow_id" test \
 	"$(ev '.src_port == 40001' | jq -r .flow_id | sort -u | wc -l)" = 1
+check "a stats record counts frames, flows, alerts and transactions" test -n \
+	"$(ev '.event_type == "stats" and .stats.decoder.pkts == (.stats.decoder.tcp + .stats.decoder.udp + .stats.decoder.other) and .stats.detect.alert == 5 and .stats.app_layer.tx.http == 3 and .stats.app_layer.tx.dns == 2 and .stats.flow.created == 6')"
 check "the summary counts the parsed transactions" grep -q '3 http, 1 tls, 2 dns' "$WORK/log"
 check "a flow record with both directions' counters" test -n \
 	"$(ev '.event_type == "flow" and .src_port == 40001 and .flow.pkts_toserver == 6 and .flow.pkts_toclient == 4 and .flow.state == "closed" and .flow.alerted == true')"

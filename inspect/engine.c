@@ -767,6 +767,12 @@ void engine_expire(struct engine *e, uint64_t now_ns)
 	flow_table_expire(e->flows, now_ns, 4096);
 }
 
+int engine_rule_blocks(const struct engine_cfg *cfg, const struct rule *r)
+{
+	return r->action == RULE_ACTION_DROP || r->action == RULE_ACTION_REJECT ||
+	       policy_drops(cfg, r);
+}
+
 void engine_stats(const struct engine *e, struct engine_stats *st)
 {
 	*st = e->st;

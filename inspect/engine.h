@@ -68,6 +68,10 @@ void engine_expire(struct engine *e, uint64_t now_ns);
 
 void engine_stats(const struct engine *e, struct engine_stats *st);
 
+/* Whether rule r blocks under cfg's policy (drop/reject, or an alert rule --drop-class/-sid names).
+ */
+int engine_rule_blocks(const struct engine_cfg *cfg, const struct rule *r);
+
 /* A Suricata-style "stats" record of the counters so far. */
 void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s);
 

@@ -28,6 +28,7 @@
 #include "bpf/utm_types.h"
 #include "inspect/engine.h"
 #include "inspect/io_xsk.h"
+#include "inspect/iponly.h"
 #include "inspect/io_rules.h"
 #include "inspect/pcap.h"
 #include "inspect/pkt.h"
@@ -55,6 +56,7 @@ struct opts {
 	unsigned int nrules;
 	const char *pcap;	      /* offline mode */
 	char eve_buf[PATH_MAX];	      /* the event log of --config */
+	const char *ip_only_dir;      /* --ip-only-dir: where the IP-only rules\' lists go */
 	const char *drop_classes[64]; /* --drop-class CLASSTYPE: these alert rules drop */
 	size_t n_drop_classes;
 	uint32_t drop_sids[256]; /* --drop-sid SID */
@@ -70,6 +72,7 @@ struct inspector {
 	size_t nports;
 	struct rules_loaded rules;
 	struct engine *eng;
+	struct engine_cfg cfg; /* what eng was made with (the drop policy) */
 	FILE *eve;
 	struct xskp x;
 	uint64_t bypassed, dropped_flows, bypass_errors, expired_entries;
@@ -105,6 +108,9 @@ static void usage(FILE *out)
 		"  --drop-class CLASS     alert rules of this classtype drop instead (repeatable;\n"
 		"                         ET ships alert rules: alerting is the default policy)\n"
 		"  --drop-sid SID         the same for one rule (repeatable)\n"
+		"  --ip-only-dir DIR      write the blocking IP-only rules' addresses as lists "
+		"for\n"
+		"                         utm-load: DIR/ips-inbound.list, DIR/ips-outbound.list\n"
 		"  --lan IF, --wan IF     the bridge ports utm-load runs (or from --config)\n"
 		"  --config FILE          utm.yaml: ports and pin root\n"
 		"  --pin-root DIR         where utm-load pinned the bridge's maps [%s]\n"
@@ -160,6 +166,7 @@ enum {
 	OPT_EVE,
 	OPT_DROP_CLASS,
 	OPT_DROP_SID,
+	OPT_IP_ONLY_DIR,
 };
 
 static const struct option longopts[] = {
@@ -178,6 +185,7 @@ static const struct option longopts[] = {
 	{"eve", required_argument, NULL, OPT_EVE},
 	{"drop-class", required_argument, NULL, OPT_DROP_CLASS},
 	{"drop-sid", required_argument, NULL, OPT_DROP_SID},
+	{"ip-only-dir", required_argument, NULL, OPT_IP_ONLY_DIR},
 	{NULL, 0, NULL, 0},
 };
 
@@ -272,6 +280,9 @@ static int parse_args(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_EVE:
 			o->eve = optarg;
+			break;
+		case OPT_IP_ONLY_DIR:
+			o->ip_only_dir = optarg;
 			break;
 		case OPT_DROP_CLASS:
 			if (o->n_drop_classes ==
@@ -488,6 +499,38 @@ static void eve_line(void *ctx, const char *line)
 	fflush(in->eve);
 }
 
+static int rule_blocks(const struct rule *r, void *ctx)
+{
+	struct inspector *in = ctx;
+
+	return engine_rule_blocks(&in->cfg, r);
+}
+
+/* The IP-only rules as two list files for utm-load (it reloads them when they change). */
+static int write_ip_only(struct inspector *in)
+{
+	char in_path[PATH_MAX + 32], out_path[PATH_MAX + 32];
+	struct iponly_lists l;
+
+	if (iponly_render(in->rules.rs, rule_blocks, in, &l)) {
+		log_err("IP-only rules: out of memory");
+		return -1;
+	}
+	snprintf(in_path, sizeof(in_path), "%s/ips-inbound.list", in->o.ip_only_dir);
+	snprintf(out_path, sizeof(out_path), "%s/ips-outbound.list", in->o.ip_only_dir);
+	if (file_write_atomic(in_path, l.inbound, l.inbound_len) ||
+	    file_write_atomic(out_path, l.outbound, l.outbound_len)) {
+		log_err("writing %s: %s", in_path, strerror(errno));
+		iponly_free(&l);
+		return -1;
+	}
+	log_info("IP-only rules: %zu blocking rules, %zu addresses into %s and %s (%zu left "
+		 "out: alert-only, or not one list against the office)",
+		 l.rules, l.entries, in_path, out_path, l.skipped);
+	iponly_free(&l);
+	return 0;
+}
+
 /* Rules, the EVE output and the engine: what both modes need. */
 static int start_engine(struct inspector *in)
 {
@@ -517,9 +560,12 @@ static int start_engine(struct inspector *in)
 	}
 	cfg.det = in->rules.det;
 	in->eng = engine_new(&cfg);
-	if (!in->eng)
+	if (!in->eng) {
 		log_err("the inspection engine: out of memory");
-	return in->eng ? 0 : -1;
+		return -1;
+	}
+	in->cfg = cfg;
+	return in->o.ip_only_dir && in->rules.rs ? write_ip_only(in) : 0;
 }
 
 /* Private and link-local sources are the office: the LAN side of an offline capture. */

@@ -79,6 +79,13 @@ if [ -f "$ET/classification.config" ]; then
 	check "skipped rules are named with their sid and keyword" \
 		grep -q 'rule skipped: sid [0-9]*: unsupported keyword' "$WORK/et.log"
 	check "loading and the run take under 20 s" test "$(echo "$secs < 20" | bc)" = 1
+	# Its IP-only rules (reputation lists) go to the bridge as lists, not to the engine.
+	"$BUILD/utm-inspect" --pcap "$WORK/t.pcap" --rules "$ET"/*.rules --drop-class misc-attack \
+		--ip-only-dir "$WORK" --eve /dev/null 2>"$WORK/ipo.log"
+	n=$(grep -cv '^#' "$WORK/ips-inbound.list")
+	check "blocking IP-only rules become a list for utm-load ($n addresses)" test "$n" -ge 1000
+	check "each line names its rule" test -z \
+		"$(grep -v '^#' "$WORK/ips-inbound.list" | grep -vE '^[0-9a-f.:/]+ # sid [0-9]+: ')"
 else
 	echo "# ../shared/data absent: the ET Open part is skipped"
 fi

@@ -10,6 +10,7 @@
 #   LAB_FORWARDER=utm    our XDP bridge: build/utm-load (the default)
 #                 bridge Linux bridge br0 (reference for benchmarks, lab self-test)
 #                 none   nothing forwards (tests must then fail)
+#   LAB_QUEUES=N          rx/tx queues of every veth pair (default 1)
 # WAN (utm-ID-wan): eth0 10.99.0.1/24 fd99::1/64 (MAC 02:99:00:00:00:01; the
 #   office gateway, same L2 segment as the LAN host through the box), eth0.100
 #   10.99.100.1/24, forwarding on, and inet0 holding "the internet":
@@ -265,8 +266,10 @@ lab__make_host() {
 	# The veth pair is created directly across the two namespaces so that
 	# names are fixed and nothing ever appears in the host namespace. Fixed
 	# ifindexes (eth0 = 10, vlan100 = 11) are compiled into lab-vlan.bpf.c.
-	ip -n "$ns" link add eth0 index 10 address "$mac" type veth \
-		peer name "$boxport" address "$boxmac" netns "$LAB_NS_BOX"
+	local q=${LAB_QUEUES:-1}
+	ip -n "$ns" link add eth0 index 10 address "$mac" numtxqueues "$q" numrxqueues "$q" \
+		type veth peer name "$boxport" address "$boxmac" netns "$LAB_NS_BOX" \
+		numtxqueues "$q" numrxqueues "$q"
 	# A frame XDP-redirected into a veth is received by its peer only when
 	# the peer has NAPI, i.e. an XDP program or GRO: GRO on for the hosts'
 	# ends (peers of the box's ports) and for the box's ports.

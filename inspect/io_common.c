@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* utm-inspect's shared set-up (inspect/io_common.h). */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "inspect/io_common.h"
+#include "inspect/iponly.h"
+#include "lib/fileutil.h"
+#include "lib/log.h"
+
+uint64_t common_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t common_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One write per line (the workers, and utm-load appending to the same file). */
+static void eve_line(void *ctx, const char *line)
+{
+	struct common *c = ctx;
+
+	pthread_mutex_lock(&c->eve_lock);
+	fprintf(c->eve, "%s\n", line);
+	fflush(c->eve);
+	pthread_mutex_unlock(&c->eve_lock);
+}
+
+static int rule_blocks(const struct rule *r, void *ctx)
+{
+	struct common *c = ctx;
+
+	return engine_rule_blocks(&c->cfg, r);
+}
+
+/* The IP-only rules as two list files for utm-load (it reloads them when they change). */
+static int write_ip_only(struct common *c)
+{
+	char in_path[PATH_MAX + 32], out_path[PATH_MAX + 32];
+	struct iponly_lists l;
+
+	if (iponly_render(c->rules.rs, rule_blocks, c, &l)) {
+		log_err("IP-only rules: out of memory");
+		return -1;
+	}
+	snprintf(in_path, sizeof(in_path), "%s/ips-inbound.list", c->o->ip_only_dir);
+	snprintf(out_path, sizeof(out_path), "%s/ips-outbound.list", c->o->ip_only_dir);
+	if (file_write_atomic(in_path, l.inbound, l.inbound_len) ||
+	    file_write_atomic(out_path, l.outbound, l.outbound_len)) {
+		log_err("writing %s: %s", in_path, strerror(errno));
+		iponly_free(&l);
+		return -1;
+	}
+	log_info("IP-only rules: %zu blocking rules, %zu addresses into %s and %s (%zu left "
+		 "out: alert-only, or not one list against the office)",
+		 l.rules, l.entries, in_path, out_path, l.skipped);
+	iponly_free(&l);
+	return 0;
+}
+
+int common_start(struct common *c, const struct opts *o)
+{
+	char err[512];
+
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	pthread_mutex_init(&c->eve_lock, NULL);
+	c->eve = strcmp(o->eve, "-") ? fopen(o->eve, "ae") : stdout;
+	if (!c->eve) {
+		log_err("%s: %s", o->eve, strerror(errno));
+		return -1;
+	}
+	/* Larger than any event line, so that each line is one write(2). */
+	setvbuf(c->eve, NULL, _IOFBF, 65536);
+	if (o->nrules && rules_load(&c->rules, o->rules, o->nrules, err, sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	c->cfg = (struct engine_cfg){
+		.det = c->rules.det,
+		.eve = eve_line,
+		.eve_ctx = c,
+		.max_frames = o->depth_packets,
+		.lan_iface = o->lan[0] ? o->lan : "lan",
+		.wan_iface = o->wan[0] ? o->wan : "wan",
+		.drop_classes = o->drop_classes,
+		.n_drop_classes = o->n_drop_classes,
+		.drop_sids = o->drop_sids,
+		.n_drop_sids = o->n_drop_sids,
+	};
+	return o->ip_only_dir && c->rules.rs ? write_ip_only(c) : 0;
+}
+
+void common_stop(struct common *c)
+{
+	rules_free(&c->rules);
+	if (c->eve && c->eve != stdout)
+		fclose(c->eve);
+	c->eve = NULL;
+	pthread_mutex_destroy(&c->eve_lock);
+}

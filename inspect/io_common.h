@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What both modes of utm-inspect share: the rules (and the lists of their
+ * IP-only rules), the EVE output (one lock: the workers write to it), and
+ * the engine configuration every worker's engine is made with.
+ */
+#ifndef UTM_INSPECT_IO_COMMON_H
+#define UTM_INSPECT_IO_COMMON_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include "inspect/engine.h"
+#include "inspect/io_opts.h"
+#include "inspect/io_rules.h"
+
+struct common {
+	const struct opts *o;
+	struct rules_loaded rules;
+	struct engine_cfg cfg; /* eve callback, drop policy, depth; det from rules */
+	FILE *eve;
+	pthread_mutex_t eve_lock;
+};
+
+/* Load the rules, open the EVE output, write the IP-only lists. 0, or -1 after a log. */
+int common_start(struct common *c, const struct opts *o);
+void common_stop(struct common *c);
+
+/* Microseconds are enough; both clocks in nanoseconds. */
+uint64_t common_mono_ns(void);
+uint64_t common_wall_ns(void);
+
+#endif /* UTM_INSPECT_IO_COMMON_H */

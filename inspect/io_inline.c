@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * utm-inspect inline: one worker per rx queue, each with its own AF_XDP
+ * sockets on both ports (one UMEM) and its own engine. The bridge steers
+ * a frame to the worker of the queue it arrived on, so the two directions
+ * of a flow meet in one worker when the NICs hash flows symmetrically
+ * (ethtool -X ... hkey with a symmetric key, the same queue count on both
+ * ports); on veth there is one queue. The main thread expires bypass
+ * entries and logs. Stopping, or dying, returns the ports to pure XDP
+ * forwarding: the kernel empties the xsks slots of closed sockets.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <linux/types.h>
+
+#include "bpf/utm_types.h"
+#include "inspect/io_common.h"
+#include "inspect/io_inline.h"
+#include "inspect/io_xsk.h"
+#include "inspect/rst.h"
+#include "lib/log.h"
+#include "lib/utmmaps.h"
+
+#define MAX_PORTS 64
+#define SEC	  1000000000ull
+
+struct inline_ctx;
+
+/* One rx queue's worker: its sockets, its engine, its thread. */
+struct worker {
+	struct inline_ctx *in;
+	uint32_t queue;
+	struct xskp x;
+	struct engine *eng;
+	pthread_t thread;
+	int started;
+	uint64_t bypassed, dropped_flows;
+};
+
+struct inline_ctx {
+	struct common *c;
+	const struct opts *o;
+	int ports_fd, flows_fd, xsks_fd;
+	uint32_t port[MAX_PORTS];
+	uint8_t port_bits[MAX_PORTS];
+	size_t nports;
+	struct worker *w;
+	unsigned int nw;
+	uint64_t bypass_errors, expired_entries;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	stopping = 1;
+}
+
+/* "tcp:80,udp:53" into the port table. */
+static int parse_ports(struct inline_ctx *in, const char *list, char *err, size_t errlen)
+{
+	char buf[1024], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	in->nports = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint8_t bits = !strncmp(tok, "tcp:", 4)	  ? UTM_STEER_TCP
+			       : !strncmp(tok, "udp:", 4) ? UTM_STEER_UDP
+							  : 0;
+		char *end;
+		long port = bits ? strtol(tok + 4, &end, 10) : -1;
+
+		if (!bits || *end || port < 1 || port > 65535 || in->nports == MAX_PORTS) {
+			snprintf(err, errlen,
+				 "--ports: '%s' is not tcp:PORT or udp:PORT (at most %d)", tok,
+				 MAX_PORTS);
+			return -1;
+		}
+		in->port[in->nports] = (uint32_t)port;
+		in->port_bits[in->nports++] = bits;
+	}
+	return 0;
+}
+
+static int open_map(const char *root, const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (utm_pin_path(path, sizeof(path), root, name))
+		return -1;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		log_err("%s: %s (is utm-load running with this pin root?)", path, strerror(errno));
+	return fd;
+}
+
+/* Steer the configured ports to us (XDP reads inspect_ports for every TCP/UDP frame). */
+static int set_ports(struct inline_ctx *in, int on)
+{
+	size_t i;
+
+	for (i = 0; i < in->nports; i++) {
+		uint8_t bits = 0;
+
+		if (bpf_map_lookup_elem(in->ports_fd, &in->port[i], &bits))
+			return -1;
+		bits = on ? bits | in->port_bits[i] : bits & ~in->port_bits[i];
+		if (bpf_map_update_elem(in->ports_fd, &in->port[i], &bits, BPF_ANY))
+			return -1;
+	}
+	return 0;
+}
+
+static void key_of(const struct flow_tuple *t, struct utm_flow_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = t->family;
+	k->proto = t->proto;
+	k->sport = htons(t->sport);
+	k->dport = htons(t->dport);
+	memcpy(k->saddr, t->saddr, 16);
+	memcpy(k->daddr, t->daddr, 16);
+}
+
+/* Hand a flow to XDP: a pass (or drop) entry for each direction. */
+static void set_flow_verdict(struct inline_ctx *in, const struct flow_tuple *t, uint8_t verdict,
+			     uint32_t sid)
+{
+	struct utm_flow_entry e = {.verdict = verdict, .sid = sid, .last_ns = common_mono_ns()};
+	struct flow_tuple rev = *t;
+	struct utm_flow_key k;
+
+	memcpy(rev.saddr, t->daddr, 16);
+	memcpy(rev.daddr, t->saddr, 16);
+	rev.sport = t->dport;
+	rev.dport = t->sport;
+	key_of(t, &k);
+	if (bpf_map_update_elem(in->flows_fd, &k, &e, BPF_ANY))
+		__atomic_add_fetch(&in->bypass_errors, 1, __ATOMIC_RELAXED);
+	key_of(&rev, &k);
+	if (bpf_map_update_elem(in->flows_fd, &k, &e, BPF_ANY))
+		__atomic_add_fetch(&in->bypass_errors, 1, __ATOMIC_RELAXED);
+}
+
+/* Remove bypass entries idle past their timeout, so the LRU map never fills with dead flows. */
+static void expire_entries(struct inline_ctx *in)
+{
+	uint64_t now = common_mono_ns(), idle_max = in->o->flow_timeout_s * SEC,
+		 closing_max = in->o->closing_timeout_s * SEC;
+	struct utm_flow_key key, next, *prev = NULL;
+	struct utm_flow_entry e;
+
+	while (bpf_map_get_next_key(in->flows_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(in->flows_fd, &key, &e))
+			continue;
+		if (now > e.last_ns && now - e.last_ns > (e.closing ? closing_max : idle_max)) {
+			bpf_map_delete_elem(in->flows_fd, &key);
+			in->expired_entries++;
+		}
+	}
+}
+
+static void clear_entries(int fd)
+{
+	struct utm_flow_key key;
+
+	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
+		if (bpf_map_delete_elem(fd, &key))
+			break;
+}
+
+/* A reject rule: the sender gets a reset from "the peer", the receiver one from "the sender". */
+static void reset_both_ends(struct worker *w, const uint8_t *frame, uint32_t len, uint32_t role)
+{
+	uint8_t rst[RST_FRAME_MAX];
+	size_t n;
+
+	n = rst_build(frame, len, RST_TO_SENDER, rst);
+	if (n && xskp_send(&w->x, role, rst, (uint32_t)n))
+		log_warn("no room to send a TCP reset on %s", w->x.port[role].ifname);
+	n = rst_build(frame, len, RST_TO_RECEIVER, rst);
+	if (n && xskp_send(&w->x, !role, rst, (uint32_t)n))
+		log_warn("no room to send a TCP reset on %s", w->x.port[!role].ifname);
+}
+
+static enum xskp_verdict on_frame(uint8_t *frame, uint32_t len, uint32_t role, void *ctx)
+{
+	struct worker *w = ctx;
+	struct engine_verdict v;
+
+	engine_frame(w->eng, frame, len, common_wall_ns(), role == UTM_PORT_LAN, &v);
+	if (v.reject)
+		reset_both_ends(w, frame, len, role);
+	if (v.flow_drop) {
+		set_flow_verdict(w->in, v.tuple, UTM_FLOW_DROP, v.sid);
+		w->dropped_flows++;
+	} else if (v.flow_done) {
+		set_flow_verdict(w->in, v.tuple, UTM_FLOW_PASS, 0);
+		w->bypassed++;
+	}
+	return v.drop ? XSKP_DROP : XSKP_FORWARD;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t next_tick = common_mono_ns() + SEC, ticks = 0;
+
+	while (!stopping) {
+		if (xskp_poll(&w->x, 200, on_frame, w) < 0) {
+			log_err("queue %u: poll: %s", w->queue, strerror(errno));
+			break;
+		}
+		if (common_mono_ns() < next_tick)
+			continue;
+		next_tick = common_mono_ns() + SEC;
+		engine_expire(w->eng, common_wall_ns());
+		if (++ticks % 60 == 0)
+			engine_stats_event(w->eng, common_wall_ns(), ticks);
+	}
+	return NULL;
+}
+
+static void log_stats(const struct inline_ctx *in)
+{
+	uint64_t rx[2] = {0}, tx[2] = {0}, full = 0, alerts = 0, drops = 0, bypassed = 0, http = 0,
+		 tls = 0, dns = 0;
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < in->nw; i++) {
+		const struct worker *w = &in->w[i];
+		struct engine_stats st;
+
+		for (r = 0; r < 2; r++) {
+			rx[r] += w->x.port[r].rx_frames;
+			tx[r] += w->x.port[r].tx_frames;
+			full += w->x.port[r].tx_full;
+		}
+		if (!w->eng)
+			continue;
+		engine_stats(w->eng, &st);
+		alerts += st.alerts;
+		http += st.http_tx;
+		tls += st.tls_hellos;
+		dns += st.dns_queries;
+		drops += w->dropped_flows;
+		bypassed += w->bypassed;
+	}
+	log_info("inspected frames: lan %llu in, %llu out; wan %llu in, %llu out; tx full %llu; "
+		 "%llu alerts, %llu flows dropped, %llu bypassed; %llu http, %llu tls, %llu dns; "
+		 "%llu bypass entries expired",
+		 (unsigned long long)rx[UTM_PORT_LAN], (unsigned long long)tx[UTM_PORT_LAN],
+		 (unsigned long long)rx[UTM_PORT_WAN], (unsigned long long)tx[UTM_PORT_WAN],
+		 (unsigned long long)full, (unsigned long long)alerts, (unsigned long long)drops,
+		 (unsigned long long)bypassed, (unsigned long long)http, (unsigned long long)tls,
+		 (unsigned long long)dns, (unsigned long long)in->expired_entries);
+	for (i = 0; in->nw > 1 && i < in->nw; i++)
+		log_info("queue %u: %llu frames in", in->w[i].queue,
+			 (unsigned long long)(in->w[i].x.port[0].rx_frames +
+					      in->w[i].x.port[1].rx_frames));
+}
+
+/* Sockets and an engine for each queue; nothing runs yet. */
+static int open_workers(struct inline_ctx *in)
+{
+	char err[512];
+	unsigned int q;
+
+	in->w = calloc(in->o->queues, sizeof(*in->w));
+	if (!in->w)
+		return -1;
+	for (q = 0; q < in->o->queues; q++) {
+		struct worker *w = &in->w[q];
+
+		w->in = in;
+		w->queue = q;
+		w->x.xsks_fd = -1;
+		in->nw++;
+		w->eng = engine_new(&in->c->cfg);
+		if (!w->eng) {
+			log_err("the inspection engine: out of memory");
+			return -1;
+		}
+		if (xskp_open(&w->x, in->o->lan, in->o->wan, q, in->xsks_fd, err, sizeof(err))) {
+			log_err("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int setup(struct inline_ctx *in)
+{
+	char err[512];
+	unsigned int i;
+
+	if (parse_ports(in, in->o->ports, err, sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	in->ports_fd = open_map(in->o->pin_root, "inspect_ports");
+	in->flows_fd = open_map(in->o->pin_root, "inspect_flows");
+	in->xsks_fd = open_map(in->o->pin_root, "xsks");
+	if (in->ports_fd < 0 || in->flows_fd < 0 || in->xsks_fd < 0 || open_workers(in))
+		return -1;
+	for (i = 0; i < in->nw; i++) {
+		if (pthread_create(&in->w[i].thread, NULL, worker_main, &in->w[i])) {
+			log_err("cannot start the worker of queue %u", i);
+			return -1;
+		}
+		in->w[i].started = 1;
+	}
+	/* Only now that every socket is in place: steer the ports to us. */
+	if (set_ports(in, 1)) {
+		log_err("writing inspect_ports: %s", strerror(errno));
+		return -1;
+	}
+	log_info("inspecting %s <-> %s, %u queue%s (%s mode), flows of %s, depth %u frames",
+		 in->o->lan, in->o->wan, in->nw, in->nw == 1 ? "" : "s",
+		 in->w[0].x.port[0].zerocopy ? "zero-copy" : "copy", in->o->ports,
+		 in->o->depth_packets);
+	return 0;
+}
+
+static void teardown(struct inline_ctx *in)
+{
+	unsigned int i;
+
+	stopping = 1;
+	if (in->ports_fd >= 0)
+		set_ports(in, 0);
+	for (i = 0; i < in->nw; i++)
+		if (in->w[i].started)
+			pthread_join(in->w[i].thread, NULL);
+	if (in->nw)
+		log_stats(in);
+	for (i = 0; i < in->nw; i++) {
+		xskp_close(&in->w[i].x);
+		engine_free(in->w[i].eng);
+	}
+	if (in->flows_fd >= 0)
+		clear_entries(in->flows_fd);
+	free(in->w);
+}
+
+int inline_mode(struct common *c)
+{
+	struct inline_ctx in = {.c = c, .o = c->o, .ports_fd = -1, .flows_fd = -1, .xsks_fd = -1};
+	struct sigaction sa = {.sa_handler = on_signal};
+	unsigned int ticks = 0;
+	int rc = 0;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (setup(&in))
+		rc = 1;
+	while (!rc && !stopping) {
+		sleep(1);
+		expire_entries(&in);
+		if (++ticks % 60 == 0)
+			log_stats(&in);
+	}
+	teardown(&in);
+	log_info("stopped; the bridge forwards everything in XDP again");
+	return rc;
+}

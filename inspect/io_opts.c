@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* utm-inspect's options (inspect/io_opts.h). */
+#include <getopt.h>
+#include <linux/types.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/utm_types.h"
+#include "inspect/io_opts.h"
+#include "lib/config.h"
+
+#define DEFAULT_PORTS OPTS_DEFAULT_PORTS
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: utm-inspect --lan IF --wan IF [options]\n"
+		"       utm-inspect --pcap FILE [--rules FILE] [--eve OUT.json]\n"
+		"\n"
+		"  --rules FILE...        Suricata/ET rules (repeatable, or several files after\n"
+		"                         it); classification.config\n"
+		"                         is read from the first file's directory when there\n"
+		"  --eve FILE             EVE JSON events, '-' for stdout [the configuration's\n"
+		"                         event-log, where utm-load writes its events, else -]\n"
+		"  --pcap FILE            inspect a capture offline and exit\n"
+		"  --drop-class CLASS     alert rules of this classtype drop instead (repeatable;\n"
+		"                         ET ships alert rules: alerting is the default policy)\n"
+		"  --drop-sid SID         the same for one rule (repeatable)\n"
+		"  --ip-only-dir DIR      write the blocking IP-only rules' addresses as lists "
+		"for\n"
+		"                         utm-load: DIR/ips-inbound.list, DIR/ips-outbound.list\n"
+		"  --lan IF, --wan IF     the bridge ports utm-load runs (or from --config)\n"
+		"  --config FILE          utm.yaml: ports and pin root\n"
+		"  --pin-root DIR         where utm-load pinned the bridge's maps [%s]\n"
+		"  --queues N             rx queues to serve on both ports, a worker each\n"
+		"                         (0..N-1; needs symmetric RSS on the NICs) [1]\n"
+		"  --ports LIST           flows to inspect, e.g. tcp:80,tcp:443,udp:53 [%s]\n"
+		"  --depth-packets N      frames of a flow inspected before it is handed back to "
+		"XDP "
+		"[32]\n"
+		"  --flow-timeout S       idle seconds before a bypass entry is removed [300]\n"
+		"  --closing-timeout S    the same after a FIN or RST [10]\n",
+		UTM_DEFAULT_PIN_ROOT, DEFAULT_PORTS);
+}
+
+enum {
+	OPT_LAN = 256,
+	OPT_WAN,
+	OPT_CONFIG,
+	OPT_PIN,
+	OPT_QUEUES,
+	OPT_PORTS,
+	OPT_DEPTH,
+	OPT_TIMEOUT,
+	OPT_CLOSING,
+	OPT_HELP,
+	OPT_RULES,
+	OPT_PCAP,
+	OPT_EVE,
+	OPT_DROP_CLASS,
+	OPT_DROP_SID,
+	OPT_IP_ONLY_DIR,
+};
+
+static const struct option longopts[] = {
+	{"lan", required_argument, NULL, OPT_LAN},
+	{"wan", required_argument, NULL, OPT_WAN},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"pin-root", required_argument, NULL, OPT_PIN},
+	{"queues", required_argument, NULL, OPT_QUEUES},
+	{"ports", required_argument, NULL, OPT_PORTS},
+	{"depth-packets", required_argument, NULL, OPT_DEPTH},
+	{"flow-timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"closing-timeout", required_argument, NULL, OPT_CLOSING},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"pcap", required_argument, NULL, OPT_PCAP},
+	{"eve", required_argument, NULL, OPT_EVE},
+	{"drop-class", required_argument, NULL, OPT_DROP_CLASS},
+	{"drop-sid", required_argument, NULL, OPT_DROP_SID},
+	{"ip-only-dir", required_argument, NULL, OPT_IP_ONLY_DIR},
+	{NULL, 0, NULL, 0},
+};
+
+static int config_file(struct opts *o, const char *path)
+{
+	struct utm_cfg cfg;
+	char err[PATH_MAX + 256];
+
+	utm_cfg_defaults(&cfg);
+	if (utm_cfg_load_file(path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "utm-inspect: %s\n", err);
+		return -1;
+	}
+	snprintf(o->lan, sizeof(o->lan), "%s", cfg.lan);
+	snprintf(o->wan, sizeof(o->wan), "%s", cfg.wan);
+	snprintf(o->pin_root, sizeof(o->pin_root), "%s", cfg.pin_root);
+	/* utm-load's event log: one file, both programs appending whole lines. */
+	snprintf(o->eve_buf, sizeof(o->eve_buf), "%s", cfg.event_log);
+	o->eve = o->eve_buf;
+	utm_cfg_free(&cfg);
+	return 0;
+}
+
+static int number(const char *name, const char *v, unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (!*v || *end || n > max) {
+		fprintf(stderr, "utm-inspect: --%s: expected a number 0..%u\n", name, max);
+		return -1;
+	}
+	*out = (unsigned int)n;
+	return 0;
+}
+
+int opts_parse(struct opts *o, int argc, char **argv)
+{
+	int c, rc = 0;
+
+	snprintf(o->pin_root, sizeof(o->pin_root), "%s", UTM_DEFAULT_PIN_ROOT);
+	snprintf(o->ports, sizeof(o->ports), "%s", DEFAULT_PORTS);
+	o->depth_packets = 32;
+	o->queues = 1;
+	o->flow_timeout_s = 300;
+	o->closing_timeout_s = 10;
+	o->eve = "-";
+	/* The configuration first, so that flags override it. */
+	for (c = 1; c + 1 < argc; c++)
+		if (!strcmp(argv[c], "--config") && config_file(o, argv[c + 1]))
+			return -1;
+	while (!rc && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LAN:
+			snprintf(o->lan, sizeof(o->lan), "%s", optarg);
+			break;
+		case OPT_WAN:
+			snprintf(o->wan, sizeof(o->wan), "%s", optarg);
+			break;
+		case OPT_CONFIG:
+			break;
+		case OPT_PIN:
+			snprintf(o->pin_root, sizeof(o->pin_root), "%s", optarg);
+			break;
+		case OPT_QUEUES:
+			rc = number("queues", optarg, UTM_XSK_QUEUES, &o->queues) || !o->queues;
+			break;
+		case OPT_PORTS:
+			snprintf(o->ports, sizeof(o->ports), "%s", optarg);
+			break;
+		case OPT_DEPTH:
+			rc = number("depth-packets", optarg, 1u << 30, &o->depth_packets);
+			break;
+		case OPT_TIMEOUT:
+			rc = number("flow-timeout", optarg, 86400, &o->flow_timeout_s);
+			break;
+		case OPT_CLOSING:
+			rc = number("closing-timeout", optarg, 86400, &o->closing_timeout_s);
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			exit(0);
+		case OPT_RULES:
+			if (o->nrules == sizeof(o->rules) / sizeof(o->rules[0])) {
+				fprintf(stderr, "utm-inspect: too many --rules\n");
+				rc = -1;
+			} else {
+				o->rules[o->nrules++] = optarg;
+			}
+			break;
+		case OPT_PCAP:
+			o->pcap = optarg;
+			break;
+		case OPT_EVE:
+			o->eve = optarg;
+			break;
+		case OPT_IP_ONLY_DIR:
+			o->ip_only_dir = optarg;
+			break;
+		case OPT_DROP_CLASS:
+			if (o->n_drop_classes ==
+			    sizeof(o->drop_classes) / sizeof(o->drop_classes[0]))
+				rc = -1;
+			else
+				o->drop_classes[o->n_drop_classes++] = optarg;
+			break;
+		case OPT_DROP_SID: {
+			unsigned int sid = 0;
+
+			rc = o->n_drop_sids == sizeof(o->drop_sids) / sizeof(o->drop_sids[0]) ||
+			     number("drop-sid", optarg, UINT32_MAX, &sid);
+			if (!rc)
+				o->drop_sids[o->n_drop_sids++] = sid;
+			break;
+		}
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	/* More rule files may follow as plain arguments (--rules a.rules b.rules). */
+	for (; !rc && optind < argc; optind++) {
+		if (o->nrules == sizeof(o->rules) / sizeof(o->rules[0])) {
+			fprintf(stderr, "utm-inspect: too many rule files\n");
+			rc = -1;
+		} else {
+			o->rules[o->nrules++] = argv[optind];
+		}
+	}
+	if (!rc && !o->pcap && (!o->lan[0] || !o->wan[0])) {
+		fprintf(stderr, "utm-inspect: --lan and --wan are required\n");
+		rc = -1;
+	}
+	return rc;
+}

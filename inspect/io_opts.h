@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* utm-inspect's command line and configuration file. */
+#ifndef UTM_INSPECT_IO_OPTS_H
+#define UTM_INSPECT_IO_OPTS_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The ports the issue names: HTTP, SMTP, submission, POP3, IMAP, FTP, DNS over TCP, TLS. */
+#define OPTS_DEFAULT_PORTS "tcp:80,tcp:8080,tcp:25,tcp:587,tcp:110,tcp:143,tcp:21,tcp:53,tcp:443"
+
+struct opts {
+	char lan[IF_NAMESIZE], wan[IF_NAMESIZE];
+	char pin_root[PATH_MAX];
+	unsigned int queues;	    /* workers, one per rx queue 0..queues-1 */
+	unsigned int depth_packets; /* frames of a flow seen before it is bypassed */
+	unsigned int flow_timeout_s, closing_timeout_s;
+	char ports[1024];
+	const char *rules[256]; /* --rules FILE, repeatable */
+	unsigned int nrules;
+	const char *pcap;	      /* offline mode */
+	char eve_buf[PATH_MAX];	      /* the event log of --config */
+	const char *ip_only_dir;      /* --ip-only-dir: where the IP-only rules' lists go */
+	const char *drop_classes[64]; /* --drop-class CLASSTYPE: these alert rules drop */
+	size_t n_drop_classes;
+	uint32_t drop_sids[256]; /* --drop-sid SID */
+	size_t n_drop_sids;
+	const char *eve; /* EVE JSON output, "-" for stdout */
+};
+
+/* Fill o from the command line (and --config first). 0, or -1 after a message on stderr. */
+int opts_parse(struct opts *o, int argc, char **argv);
+
+#endif /* UTM_INSPECT_IO_OPTS_H */

@@ -12,6 +12,7 @@
 #include "inspect/dns.h"
 #include "lib/eve.h"
 #include "inspect/engine.h"
+#include "inspect/engine_mail.h"
 #include "inspect/eve_inspect.h"
 #include "inspect/flow.h"
 #include "inspect/http.h"
@@ -29,9 +30,9 @@
 #define DNS_TCP_BUF  4096
 #define EVE_LINE_MAX 16384
 
-enum app_proto { APP_NONE = 0, APP_HTTP, APP_TLS, APP_DNS };
+enum app_proto { APP_NONE = 0, APP_HTTP, APP_TLS, APP_DNS, APP_SMTP, APP_POP3, APP_IMAP, APP_FTP };
 
-static const char *const app_names[] = {NULL, "http", "tls", "dns"};
+static const char *const app_names[] = {NULL, "http", "tls", "dns", "smtp", "pop3", "imap", "ftp"};
 
 struct app;
 
@@ -54,6 +55,7 @@ struct app {
 	struct dir_ctx dc[2];
 	int rs_ready;
 	struct http_conn *http;
+	struct mail_flow *mail; /* SMTP, POP3, IMAP, FTP */
 	struct tls_stream *tls; /* with its buffer after it; freed once the hello is parsed */
 	int tls_done;
 	int dropped;
@@ -451,6 +453,27 @@ static int dns_tcp_feed(struct app *a, const uint8_t *data, size_t len)
 	return dnsmsg_tcp_feed(a->dnstcp, data, len, on_dns_tcp_message, a) < 0;
 }
 
+/* ---------------------------------------------------------------- mail */
+
+/* An EVE record of the mail framers (smtp, with its email object). */
+static void mail_event(void *ctx, const char *type, json_t *obj, json_t *email)
+{
+	struct app *a = ctx;
+	struct eve_inspect_ctx c = eve_ctx(a->e, a);
+	json_t *o = eve_inspect_base(&c, type);
+
+	a->e->st.mail_messages++;
+	if (!o) {
+		json_decref(obj);
+		json_decref(email);
+		return;
+	}
+	json_object_set_new(o, type, obj);
+	if (email)
+		json_object_set_new(o, "email", email);
+	emit(a->e, o);
+}
+
 /* ---------------------------------------------------------------- streams */
 
 static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t offset)
@@ -469,6 +492,11 @@ static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t o
 		return dc->dir == FLOW_TO_SERVER ? tls_feed(a, data, len) : 1;
 	case APP_DNS:
 		return dc->dir == FLOW_TO_SERVER ? dns_tcp_feed(a, data, len) : 1;
+	case APP_SMTP:
+	case APP_POP3:
+	case APP_IMAP:
+	case APP_FTP:
+		return mail_flow_feed(a->mail, dc->dir == FLOW_TO_SERVER, data, len);
 	default:
 		return 1;
 	}
@@ -478,6 +506,8 @@ static void on_stream_end(void *ctx, enum reasm_state state)
 {
 	struct dir_ctx *dc = ctx;
 
+	if (dc->a->mail)
+		mail_flow_eof(dc->a->mail, dc->dir == FLOW_TO_SERVER);
 	if (dc->a->proto == APP_HTTP && dc->a->http)
 		http_eof(dc->a->http, dc->dir == FLOW_TO_SERVER ? HTTP_TO_SERVER : HTTP_TO_CLIENT);
 }
@@ -573,6 +603,15 @@ static enum app_proto guess_proto(const struct pkt_info *p)
 		return APP_HTTP;
 	case 443:
 		return APP_TLS;
+	case 25:
+	case 587:
+		return APP_SMTP;
+	case 110:
+		return APP_POP3;
+	case 143:
+		return APP_IMAP;
+	case 21:
+		return APP_FTP;
 	}
 	return APP_NONE;
 }
@@ -622,6 +661,7 @@ static void free_app(struct flow *f, void *ctx)
 		for (d = 0; d < 2; d++)
 			reasm_stream_free(&a->rs[d]);
 	http_conn_free(a->http);
+	mail_flow_free(a->mail);
 	free(a->tls);
 	free(a->dnstcp);
 	free(a);
@@ -646,6 +686,18 @@ static struct app *new_app(struct engine *e, struct flow *f, const struct pkt_in
 		a->http = http_conn_new(&http_cb, a, NULL);
 	if (a->proto == APP_HTTP && !a->http)
 		a->proto = APP_NONE;
+	if (a->proto >= APP_SMTP) {
+		static const enum mail_proto mp[] = {
+			[APP_SMTP] = MAIL_SMTP,
+			[APP_POP3] = MAIL_POP3,
+			[APP_IMAP] = MAIL_IMAP,
+			[APP_FTP] = MAIL_FTP,
+		};
+
+		a->mail = mail_flow_new(mp[a->proto], mail_event, a);
+		if (!a->mail)
+			a->proto = APP_NONE;
+	}
 	f->app = a;
 	return a;
 }
@@ -789,7 +841,7 @@ void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s)
 	if (eve_format_timestamp(t, stamp, sizeof(stamp)) < 0)
 		return;
 	o = json_pack("{s:s, s:s, s:{s:I, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, "
-		      "s:{s:I, s:I}, s:{s:{s:I, s:I, s:I}}}}",
+		      "s:{s:I, s:I}, s:{s:{s:I, s:I, s:I, s:I}}}}",
 		      "timestamp", stamp, "event_type", "stats", "stats", "uptime",
 		      (json_int_t)uptime_s, "decoder", "pkts", (json_int_t)e->st.frames, "tcp",
 		      (json_int_t)e->st.tcp, "udp", (json_int_t)e->st.udp, "other",
@@ -797,6 +849,7 @@ void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s)
 		      (json_int_t)fs.created, "timeout", (json_int_t)fs.expired, "evicted",
 		      (json_int_t)fs.evicted, "detect", "alert", (json_int_t)e->st.alerts, "drop",
 		      (json_int_t)e->st.drops, "app_layer", "tx", "http", (json_int_t)e->st.http_tx,
-		      "tls", (json_int_t)e->st.tls_hellos, "dns", (json_int_t)e->st.dns_queries);
+		      "tls", (json_int_t)e->st.tls_hellos, "dns", (json_int_t)e->st.dns_queries, "smtp",
+		      (json_int_t)e->st.mail_messages);
 	emit(e, o);
 }

@@ -48,7 +48,7 @@ struct engine_verdict {
 
 struct engine_stats {
 	uint64_t frames, tcp, udp, other, alerts, drops;
-	uint64_t http_tx, tls_hellos, dns_queries;
+	uint64_t http_tx, tls_hellos, dns_queries, mail_messages;
 };
 
 struct engine;

@@ -11,6 +11,7 @@ Flows (client 10.99.0.10 / fd99::10 in the office, servers outside):
   4. HTTP over IPv6: GET /admin.php
   5. HTTP GET of a harmless page (no rule may match it)
   6. DNS over TCP: a query for tcp.bad.example.test, its 2-byte length split from it
+  7. SMTP: a mail sent from the office, its DATA split across segments
 """
 import sys
 
@@ -70,6 +71,12 @@ def main():
     query = bytes(DNS(id=0x4321, rd=1, qd=DNSQR(qname="tcp.bad.example.test", qtype="AAAA")))
     framed = len(query).to_bytes(2, "big") + query
     tcp_flow("10.99.0.10", "198.51.100.53", 40006, 53, [framed[:1], framed[1:]])
+    tcp_flow("10.99.0.10", "198.51.100.25", 40007, 25,
+             [b"EHLO pc1.office.example\r\nMAIL FROM:<alice@office.example>\r\n"
+              b"RCPT TO:<bob@partner.example>\r\nDATA\r\nSubject: Invoice 42\r\n",
+              b"\r\nPlease find the invoice.\r\n..dot-stuffed line\r\n.\r\nQUIT\r\n"],
+             [b"220 mx.partner.example ESMTP\r\n250-mx.partner.example\r\n250 SIZE 10240000\r\n"
+              b"250 OK\r\n250 OK\r\n354 End data with <CR><LF>.<CR><LF>\r\n250 OK queued\r\n221 Bye\r\n"])
     wrpcap(out, packets)
 
 

@@ -46,7 +46,9 @@ check "timestamps are Suricata's format" test -z \
 check "every record of a flow carries the same flow_id" test \
 	"$(ev '.src_port == 40001' | jq -r .flow_id | sort -u | wc -l)" = 1
 check "a stats record counts frames, flows, alerts and transactions" test -n \
-	"$(ev '.event_type == "stats" and .stats.decoder.pkts == (.stats.decoder.tcp + .stats.decoder.udp + .stats.decoder.other) and .stats.detect.alert == 5 and .stats.app_layer.tx.http == 3 and .stats.app_layer.tx.dns == 2 and .stats.flow.created == 6')"
+	"$(ev '.event_type == "stats" and .stats.decoder.pkts == (.stats.decoder.tcp + .stats.decoder.udp + .stats.decoder.other) and .stats.detect.alert == 5 and .stats.app_layer.tx.http == 3 and .stats.app_layer.tx.dns == 2 and .stats.flow.created == 7 and .stats.app_layer.tx.smtp == 1')"
+check "an smtp record: helo, envelope and the subject of the mail sent" test -n \
+	"$(ev '.event_type == "smtp" and .smtp.helo == "pc1.office.example" and .smtp.mail_from == "alice@office.example" and .smtp.rcpt_to == ["bob@partner.example"] and .email.subject == "Invoice 42" and .email.status == "COMPLETE" and .email.body_bytes > 0')"
 check "the summary counts the parsed transactions" grep -q '3 http, 1 tls, 2 dns' "$WORK/log"
 check "a flow record with both directions' counters" test -n \
 	"$(ev '.event_type == "flow" and .src_port == 40001 and .flow.pkts_toserver == 6 and .flow.pkts_toclient == 4 and .flow.state == "closed" and .flow.alerted == true')"

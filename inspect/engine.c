@@ -723,6 +723,26 @@ static int flow_done(const struct app *a)
 	return a->rs_ready && reasm_stream_done(&a->rs[0]) && reasm_stream_done(&a->rs[1]);
 }
 
+/* The drop record of the frame that ended a flow (Suricata's "drop" event). */
+static void drop_event(struct engine *e, struct app *a, const struct pkt_info *p, size_t len)
+{
+	struct eve_inspect_ctx c = eve_ctx(e, a);
+	struct eve_drop_info d = {
+		.len = (uint32_t)len,
+		.tcp = p->tuple.proto == IPPROTO_TCP,
+		.seq = p->seq,
+		.ack = p->ack,
+		.flags = p->tcp_flags,
+		.sid = a->drop_sid,
+	};
+	json_t *o = eve_inspect_base(&c, "drop");
+
+	if (o && eve_inspect_add_drop(o, &d) == 0)
+		emit(e, o);
+	else
+		json_decref(o);
+}
+
 void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t ts_ns, int from_lan,
 		  struct engine_verdict *v)
 {
@@ -767,6 +787,8 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 	if (a->dropped) {
 		v->drop = 1;
 		v->flow_drop = f->verdict != FLOW_DROP;
+		if (v->flow_drop)
+			drop_event(e, a, &p, len);
 		v->reject = v->flow_drop && a->reject;
 		v->sid = a->drop_sid;
 		f->verdict = FLOW_DROP;
@@ -849,7 +871,7 @@ void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s)
 		      (json_int_t)fs.created, "timeout", (json_int_t)fs.expired, "evicted",
 		      (json_int_t)fs.evicted, "detect", "alert", (json_int_t)e->st.alerts, "drop",
 		      (json_int_t)e->st.drops, "app_layer", "tx", "http", (json_int_t)e->st.http_tx,
-		      "tls", (json_int_t)e->st.tls_hellos, "dns", (json_int_t)e->st.dns_queries, "smtp",
-		      (json_int_t)e->st.mail_messages);
+		      "tls", (json_int_t)e->st.tls_hellos, "dns", (json_int_t)e->st.dns_queries,
+		      "smtp", (json_int_t)e->st.mail_messages);
 	emit(e, o);
 }

@@ -197,6 +197,25 @@ int eve_inspect_add_anomaly(json_t *o, const char *type, const char *event, cons
 	return json_object_set_new(o, "anomaly", x);
 }
 
+int eve_inspect_add_drop(json_t *o, const struct eve_drop_info *d)
+{
+	json_t *x = json_pack("{s:I, s:s, s:I}", "len", (json_int_t)d->len, "reason", "rules",
+			      "signature_id", (json_int_t)d->sid);
+
+	if (!x)
+		return -1;
+	if (d->tcp) {
+		json_object_set_new(x, "tcpseq", json_integer(d->seq));
+		json_object_set_new(x, "tcpack", json_integer(d->ack));
+		json_object_set_new(x, "syn", json_boolean(d->flags & 0x02));
+		json_object_set_new(x, "ack", json_boolean(d->flags & 0x10));
+		json_object_set_new(x, "psh", json_boolean(d->flags & 0x08));
+		json_object_set_new(x, "rst", json_boolean(d->flags & 0x04));
+		json_object_set_new(x, "fin", json_boolean(d->flags & 0x01));
+	}
+	return json_object_set_new(o, "drop", x);
+}
+
 int eve_inspect_format(json_t *o, char *buf, size_t len)
 {
 	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

@@ -80,6 +80,16 @@ int eve_inspect_add_dns_query(json_t *o, const struct eve_dns_info *d);
 int eve_inspect_add_flow(json_t *o, const struct eve_flow_info *f);
 int eve_inspect_add_anomaly(json_t *o, const char *type, const char *event, const char *layer);
 
+/* What a dropped frame was (Suricata's drop record). */
+struct eve_drop_info {
+	uint32_t len;	   /* frame bytes */
+	int tcp;	   /* the TCP fields below are meaningful */
+	uint32_t seq, ack; /* TCP */
+	uint8_t flags;	   /* TCP flags */
+	uint32_t sid;	   /* the rule that dropped the flow */
+};
+int eve_inspect_add_drop(json_t *o, const struct eve_drop_info *d);
+
 /* One line (no newline) into buf; frees o. Its length, or -1 when it does not fit. */
 int eve_inspect_format(json_t *o, char *buf, size_t len);
 

@@ -182,9 +182,15 @@ static void clear_entries(int fd)
 /* A reject rule: the sender gets a reset from "the peer", the receiver one from "the sender". */
 static void reset_both_ends(struct worker *w, const uint8_t *frame, uint32_t len, uint32_t role)
 {
-	uint8_t rst[RST_FRAME_MAX];
-	size_t n;
+	uint8_t rst[UNREACH_FRAME_MAX > RST_FRAME_MAX ? UNREACH_FRAME_MAX : RST_FRAME_MAX];
+	size_t n = unreach_build(frame, len, rst);
 
+	if (n) { /* UDP: a port unreachable to the sender */
+		if (xskp_send(&w->x, role, rst, (uint32_t)n))
+			log_warn("no room to send an ICMP unreachable on %s",
+				 w->x.port[role].ifname);
+		return;
+	}
 	n = rst_build(frame, len, RST_TO_SENDER, rst);
 	if (n && xskp_send(&w->x, role, rst, (uint32_t)n))
 		log_warn("no room to send a TCP reset on %s", w->x.port[role].ifname);

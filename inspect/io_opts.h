@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The ports the issue names: HTTP, SMTP, submission, POP3, IMAP, FTP, DNS over TCP, TLS. */
-#define OPTS_DEFAULT_PORTS "tcp:80,tcp:8080,tcp:25,tcp:587,tcp:110,tcp:143,tcp:21,tcp:53,tcp:443"
+/* The ports the issue names: HTTP, SMTP, submission, POP3, IMAP, FTP, DNS (TCP and UDP), TLS. */
+#define OPTS_DEFAULT_PORTS                                                                   \
+	"tcp:80,tcp:8080,tcp:25,tcp:587,tcp:110,tcp:143,tcp:21,tcp:53,tcp:443,udp:53"
 
 struct opts {
 	char lan[IF_NAMESIZE], wan[IF_NAMESIZE];

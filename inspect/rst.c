@@ -113,3 +113,73 @@ size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8
 	tcp_checksum(ip, fam, tcp);
 	return hlen;
 }
+
+/* Ethernet (MACs swapped, tags kept) of a reply to frame; its length. */
+static size_t reply_l2(const uint8_t *frame, uint8_t *out)
+{
+	size_t l3 = 14;
+
+	while ((frame[l3 - 2] == 0x81 || frame[l3 - 2] == 0x88) && l3 < 22)
+		l3 += 4;
+	memcpy(out, frame, l3);
+	memcpy(out, frame + 6, 6);
+	memcpy(out + 6, frame, 6);
+	return l3;
+}
+
+size_t unreach_build(const uint8_t *frame, size_t len, uint8_t *out)
+{
+	struct pkt_info p;
+	size_t l3, ihl, quote;
+	uint8_t *ip, *icmp;
+	const uint8_t *orig;
+
+	if (pkt_parse(frame, len, &p) != PKT_OK || p.tuple.proto != IPPROTO_UDP)
+		return 0;
+	l3 = reply_l2(frame, out);
+	orig = frame + l3;
+	ip = out + l3;
+	ihl = p.tuple.family == 4 ? 20 : 40;
+	quote = ihl + 8; /* the offending header and the UDP header */
+	if (p.tuple.family == 4) {
+		memset(ip, 0, 20);
+		ip[0] = 0x45;
+		put16(ip + 2, (uint16_t)(20 + 8 + quote));
+		ip[8] = 64;
+		ip[9] = IPPROTO_ICMP;
+		memcpy(ip + 12, orig + 16, 4);
+		memcpy(ip + 16, orig + 12, 4);
+		put16(ip + 10, fold(sum16(ip, 20, 0)));
+		icmp = ip + 20;
+		memset(icmp, 0, 8);
+		icmp[0] = 3; /* destination unreachable */
+		icmp[1] = 3; /* port unreachable */
+		memcpy(icmp + 8, orig, quote);
+		put16(icmp + 2, fold(sum16(icmp, 8 + quote, 0)));
+		return l3 + 20 + 8 + quote;
+	}
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	put16(ip + 4, (uint16_t)(8 + quote));
+	ip[6] = 58; /* ICMPv6 */
+	ip[7] = 64;
+	memcpy(ip + 8, orig + 24, 16);
+	memcpy(ip + 24, orig + 8, 16);
+	icmp = ip + 40;
+	memset(icmp, 0, 8);
+	icmp[0] = 1; /* destination unreachable */
+	icmp[1] = 4; /* port unreachable */
+	memcpy(icmp + 8, orig, quote);
+	{
+		uint8_t pseudo[40];
+		uint32_t sum;
+
+		memcpy(pseudo, ip + 8, 32);
+		memset(pseudo + 32, 0, 8);
+		put16(pseudo + 34, (uint16_t)(8 + quote));
+		pseudo[39] = 58;
+		sum = sum16(pseudo, 40, 0);
+		put16(icmp + 2, fold(sum16(icmp, 8 + quote, sum)));
+	}
+	return l3 + 40 + 8 + quote;
+}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * TCP resets for reject rules: from the frame that triggered the rule,
- * build the RST its sender must see (as if from the peer) and the RST its
- * receiver must see (as if from the sender), so that both ends drop the
- * connection at once instead of timing out. Pure: frame in, frame out.
+ * TCP resets (and ICMP port unreachables for UDP) for reject rules: from the frame that triggered
+ * the rule, build the RST its sender must see (as if from the peer) and the RST its receiver must
+ * see (as if from the sender), so that both ends drop the connection at once instead of timing out.
+ * Pure: frame in, frame out.
  */
 #ifndef UTM_INSPECT_RST_H
 #define UTM_INSPECT_RST_H
@@ -25,5 +25,16 @@ enum rst_target {
  * length, or 0 when the frame is not such a TCP frame.
  */
 size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8_t *out);
+
+/* Room for any ICMP unreachable this builds: headers plus the quoted IP header and 8 bytes. */
+#define UNREACH_FRAME_MAX (14 + 8 + 40 + 8 + 40 + 8)
+
+/*
+ * reject for UDP: the ICMP (or ICMPv6) port unreachable its sender gets
+ * from the destination, quoting the offending datagram's IP header and
+ * first 8 bytes. Its length in out (UNREACH_FRAME_MAX bytes), or 0 when the
+ * frame is not UDP over IPv4/IPv6.
+ */
+size_t unreach_build(const uint8_t *frame, size_t len, uint8_t *out);
 
 #endif /* UTM_INSPECT_RST_H */

@@ -28,11 +28,13 @@ config classification: web-application-attack,Web Application Attack,1
 CONF
 cat >"$LAB_RUN/ips.rules" <<'RULES'
 reject http $EXTERNAL_NET any -> $HOME_NET any (msg:"UTM TEST inbound path traversal"; flow:established,to_server; http.uri.raw; content:"/cgi-bin/"; content:"../"; distance:0; classtype:web-application-attack; sid:9000001; rev:1;)
+reject dns $HOME_NET any -> any any (msg:"UTM TEST rejected lookup"; dns.query; content:"bad.example.test"; nocase; endswith; sid:9000004; rev:1;)
+alert dns $HOME_NET any -> any any (msg:"UTM TEST lookup of a watched name"; dns.query; content:"www.example.test"; nocase; endswith; classtype:trojan-activity; sid:9000003; rev:1;)
 reject http $HOME_NET any -> $EXTERNAL_NET any (msg:"UTM TEST C2 beacon"; flow:established,to_server; http.user_agent; content:"BeaconBot/"; startswith; classtype:trojan-activity; sid:9000002; rev:1;)
 RULES
 touch "$LAB_RUN/utm-inspect.log"
 nsenter --net="/run/netns/$LAB_NS_BOX" "$LAB_BUILD/utm-inspect" --lan lan --wan wan \
-	--pin-root "$LAB_PIN_ROOT" --ports tcp:80 --rules "$LAB_RUN/ips.rules" \
+	--pin-root "$LAB_PIN_ROOT" --ports tcp:80,udp:53 --rules "$LAB_RUN/ips.rules" \
 	--eve "$LAB_RUN/eve.json" </dev/null >>"$LAB_RUN/utm-inspect.log" 2>&1 &
 inspect=$!
 lab_defer "kill $inspect 2>/dev/null; wait $inspect 2>/dev/null"
@@ -40,7 +42,7 @@ for ((i = 0; i < 50; i++)); do
 	grep -q '"inspecting ' "$LAB_RUN/utm-inspect.log" && break
 	sleep 0.1
 done
-check "utm-inspect loaded the rules" grep -q '2 rules loaded' "$LAB_RUN/utm-inspect.log"
+check "utm-inspect loaded the rules" grep -q '4 rules loaded' "$LAB_RUN/utm-inspect.log"
 # The inspector appends to utm-load's event log: one pipeline for the mail and the portal.
 ievent() { jq -c "select($1)" "$LAB_RUN/eve.json" 2>/dev/null; }
 ievent_wait() {
@@ -79,11 +81,26 @@ drops=$(bpftool -j map dump pinned "$LAB_PIN_ROOT/inspect_flows" 2>/dev/null |
 	jq '[.[] | select(.formatted.value.verdict == 2 and .formatted.value.sid == 9000002)] | length')
 check "a drop entry takes the rest of the flow in XDP (both directions)" test "${drops:-0}" -ge 2
 
+# --- DNS over UDP through the inspector: the answer arrives, the rule alerts
+check_eq "a DNS query through the inspector is answered" "$LAB_WEB_IP4" \
+	"$(lab_lan dig +short +time=2 +tries=1 @"$LAB_DNS_IP4" www.example.test A)"
+check "the dns.query rule alerts, with the dns record" ievent_wait \
+	'.alert.signature_id == 9000003 and .app_proto == "dns" and .dest_port == 53 and .proto == "UDP"'
+
+# --- reject over UDP: the client gets a port unreachable at once, the resolver nothing
+out=$(lab_lan dig +time=3 +tries=1 @"$LAB_DNS_IP4" bad.example.test A 2>&1)
+check "a rejected DNS query gets a port unreachable (dig: connection refused)" \
+	grep -qi 'connection refused' <<<"$out"
+check_fails "the resolver never saw the rejected query" grep -qi 'query\[A\] bad.example.test' \
+	"$LAB_RUN/dnsmasq.log"
+check "a drop record names the reject rule" ievent_wait \
+	'.event_type == "drop" and .drop.signature_id == 9000004'
+
 # --- normal traffic with the rules loaded
 lab_lan curl -sS -m 30 -o "$LAB_RUN/dl.bin" "http://$LAB_WEB_IP4/big.bin"
 check_eq "a normal download passes byte-identical" \
 	"$(cut -d' ' -f1 "$LAB_RUN/www/big.bin.sha256")" "$(sha256sum "$LAB_RUN/dl.bin" | cut -d' ' -f1)"
-check_eq "and raises no alert" 2 "$(ievent '.event_type == "alert"' | wc -l)"
+check_eq "and raises no alert" 4 "$(ievent '.event_type == "alert"' | wc -l)"
 valid_log() { jq -e . "$LAB_RUN/eve.json" >/dev/null; }
 check "every line of the shared event log is whole JSON" valid_log
 t_done

@@ -61,6 +61,8 @@ check_eq "--drop-class and --drop-sid turn exactly those alerts into drops" \
 	"$(jq -r 'select(.event_type == "alert") | "\(.alert.signature_id) \(.alert.action)"' \
 		"$WORK/policy.json" | sort | xargs)"
 check "the summary counts the dropped flows" grep -q '2 flows dropped' "$WORK/policy.log"
+check_eq "a drop record for each dropped flow, naming its rule" "1000001 1000004" \
+	"$(jq -r 'select(.event_type == "drop") | .drop.signature_id' "$WORK/policy.json" | sort | xargs)"
 
 ET=$REPO/../shared/data/ips-rules/et-open-2024-04
 if [ -f "$ET/classification.config" ]; then

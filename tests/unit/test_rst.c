@@ -100,6 +100,30 @@ static void test_syn_and_vlan(void **state)
 	check_checksums4(r + 18);
 }
 
+static void test_udp_unreachable(void **state)
+{
+	uint8_t f[128], r[UNREACH_FRAME_MAX];
+	struct pkt_info p;
+	size_t n = frame4(f, 0, 0), m;
+
+	f[14 + 9] = IPPROTO_UDP;
+	f[14 + 20 + 4] = 0, f[14 + 20 + 5] = 13; /* UDP length */
+	m = unreach_build(f, n, r);
+	assert_int_equal(m, 14 + 20 + 8 + 28);
+	assert_memory_equal(r, f + 6, 6);
+	assert_int_equal(pkt_parse(r, m, &p), PKT_OTHER); /* ICMP */
+	assert_int_equal(r[14 + 9], IPPROTO_ICMP);
+	assert_int_equal(r[14 + 12], 198); /* from the destination */
+	assert_int_equal(r[14 + 20], 3);
+	assert_int_equal(r[14 + 21], 3);
+	assert_memory_equal(r + 14 + 28, f + 14, 28); /* the quote */
+	assert_int_equal(csum(r + 14, 20, 0), 0xffff);
+	assert_int_equal(csum(r + 14 + 20, 8 + 28, 0), 0xffff);
+	/* Not for TCP */
+	f[14 + 9] = IPPROTO_TCP;
+	assert_int_equal(unreach_build(f, n, r), 0);
+}
+
 static void test_not_tcp(void **state)
 {
 	uint8_t f[128], r[RST_FRAME_MAX];
@@ -115,6 +139,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_both_ways_v4),
 		cmocka_unit_test(test_syn_and_vlan),
+		cmocka_unit_test(test_udp_unreachable),
 		cmocka_unit_test(test_not_tcp),
 	};
 

@@ -14,7 +14,7 @@ PKGS=(
 	# threat feeds: fetching (lib/fetch.c) and minisign signatures (lib/minisign.c)
 	libcurl4-openssl-dev libsodium-dev ca-certificates
 	# lab, tests and demo peers
-	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping
+	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping bc
 	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux
 	# DNS benchmark (bench/dns.sh): the standard DNS load generator
 	dnsperf

@@ -5,6 +5,7 @@
 
 #include "inspect/pkt.h"
 #include "inspect/rst.h"
+#include "lib/inetsum.h"
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -16,25 +17,6 @@ static void put32(uint8_t *p, uint32_t v)
 {
 	put16(p, (uint16_t)(v >> 16));
 	put16(p + 2, (uint16_t)v);
-}
-
-/* One's complement sum of 16-bit words. */
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
 }
 
 static void tcp_checksum(uint8_t *ip, int family, uint8_t *tcp)
@@ -50,8 +32,8 @@ static void tcp_checksum(uint8_t *ip, int family, uint8_t *tcp)
 	pseudo[plen + 1] = IPPROTO_TCP;
 	put16(pseudo + plen + 2, 20);
 	put16(tcp + 16, 0);
-	s = sum16(pseudo, plen + 4, 0);
-	put16(tcp + 16, fold(sum16(tcp, 20, s)));
+	s = inetsum_add(0, pseudo, plen + 4);
+	put16(tcp + 16, inetsum_final(inetsum_add(s, tcp, 20)));
 }
 
 size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8_t *out)
@@ -105,7 +87,7 @@ size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8
 		put16(ip + 2, 40);
 		ip[8] = 64; /* TTL */
 		put16(ip + 10, 0);
-		put16(ip + 10, fold(sum16(ip, 20, 0)));
+		put16(ip + 10, inetsum_final(inetsum_add(0, ip, 20)));
 	} else {
 		put16(ip + 4, 20);
 		ip[7] = 64; /* hop limit */
@@ -149,13 +131,13 @@ size_t unreach_build(const uint8_t *frame, size_t len, uint8_t *out)
 		ip[9] = IPPROTO_ICMP;
 		memcpy(ip + 12, orig + 16, 4);
 		memcpy(ip + 16, orig + 12, 4);
-		put16(ip + 10, fold(sum16(ip, 20, 0)));
+		put16(ip + 10, inetsum_final(inetsum_add(0, ip, 20)));
 		icmp = ip + 20;
 		memset(icmp, 0, 8);
 		icmp[0] = 3; /* destination unreachable */
 		icmp[1] = 3; /* port unreachable */
 		memcpy(icmp + 8, orig, quote);
-		put16(icmp + 2, fold(sum16(icmp, 8 + quote, 0)));
+		put16(icmp + 2, inetsum_final(inetsum_add(0, icmp, 8 + quote)));
 		return l3 + 20 + 8 + quote;
 	}
 	memset(ip, 0, 40);
@@ -178,8 +160,8 @@ size_t unreach_build(const uint8_t *frame, size_t len, uint8_t *out)
 		memset(pseudo + 32, 0, 8);
 		put16(pseudo + 34, (uint16_t)(8 + quote));
 		pseudo[39] = 58;
-		sum = sum16(pseudo, 40, 0);
-		put16(icmp + 2, fold(sum16(icmp, 8 + quote, sum)));
+		sum = inetsum_add(0, pseudo, 40);
+		put16(icmp + 2, inetsum_final(inetsum_add(sum, icmp, 8 + quote)));
 	}
 	return l3 + 40 + 8 + quote;
 }

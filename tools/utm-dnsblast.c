@@ -45,6 +45,7 @@
 
 #include "bpf/dnsblast_types.h"
 #include "dnsblast.skel.h"
+#include "lib/inetsum.h"
 #include "lib/netdev.h"
 #include "lib/utmmaps.h"
 
@@ -147,24 +148,6 @@ static size_t encode_name(const char *name, uint8_t *out, size_t room)
 }
 
 /* One's complement sum of len bytes (big-endian 16-bit words). */
-static uint32_t csum_add(uint32_t sum, const uint8_t *b, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)b[i] << 8 | b[i + 1];
-	if (len & 1)
-		sum += (uint32_t)b[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
-}
-
 static void put16(uint8_t *b, uint16_t v)
 {
 	b[0] = v >> 8;
@@ -203,11 +186,11 @@ static size_t build_query(const struct query_spec *q, const char *name, uint16_t
 	put16(udp, sport);
 	put16(udp + 2, 53);
 	put16(udp + 4, 8 + msg);
-	sum = csum_add(0, q->src, q->family == AF_INET ? 4 : 16);
-	sum = csum_add(sum, q->dst, q->family == AF_INET ? 4 : 16);
+	sum = inetsum_add(0, q->src, q->family == AF_INET ? 4 : 16);
+	sum = inetsum_add(sum, q->dst, q->family == AF_INET ? 4 : 16);
 	sum += 17 + 8 + msg;
-	sum = csum_add(sum, udp, 8 + msg);
-	put16(udp + 6, csum_fold(sum) ? csum_fold(sum) : 0xffff);
+	sum = inetsum_add(sum, udp, 8 + msg);
+	put16(udp + 6, inetsum_final(sum) ? inetsum_final(sum) : 0xffff);
 	/* IP. */
 	if (q->family == AF_INET) {
 		uint8_t *ip = f + l3;
@@ -218,7 +201,7 @@ static size_t build_query(const struct query_spec *q, const char *name, uint16_t
 		ip[9] = 17;
 		memcpy(ip + 12, q->src, 4);
 		memcpy(ip + 16, q->dst, 4);
-		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+		put16(ip + 10, inetsum_final(inetsum_add(0, ip, 20)));
 		put16(f + 12, 0x0800);
 	} else {
 		uint8_t *ip6 = f + l3;

@@ -61,6 +61,27 @@ t_require_inspect() {
 	}
 }
 
+# t_start_inspect ARGS...: utm-inspect in the box on lan/wan with the lab's pin
+# root (output appended to $LAB_RUN/utm-inspect.log), its PID ours in
+# INSPECT_PID; waits until it says it is inspecting. 1 when it does not start.
+t_start_inspect() {
+	local log=$LAB_RUN/utm-inspect.log before i
+	touch "$log"
+	before=$(grep -c '"inspecting ' "$log" || true)
+	nsenter --net="/run/netns/$LAB_NS_BOX" "$LAB_BUILD/utm-inspect" --lan lan --wan wan \
+		--pin-root "$LAB_PIN_ROOT" "$@" </dev/null >>"$log" 2>&1 &
+	INSPECT_PID=$!
+	lab_defer "kill $INSPECT_PID 2>/dev/null; wait $INSPECT_PID 2>/dev/null"
+	for ((i = 0; i < 100; i++)); do
+		[ "$(grep -c '"inspecting ' "$log" || true)" -gt "$before" ] && return 0
+		kill -0 "$INSPECT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# utm-inspect did not start:" >&2
+	tail -n 5 "$log" >&2
+	return 1
+}
+
 ctl() { lab_box "$LAB_BUILD/utm-ctl" --pin-root "$LAB_PIN_ROOT" "$@"; }
 
 # The number of times utm-load logged that it loaded lists.

@@ -11,27 +11,6 @@ lab_up || exit 1
 t_wait_loaded || exit 1
 
 BIG_SHA=$(cut -d' ' -f1 "$LAB_RUN/www/big.bin.sha256")
-touch "$LAB_RUN/utm-inspect.log"
-inspect_started() { grep -c '"inspecting ' "$LAB_RUN/utm-inspect.log" || true; }
-
-# start_inspect ARGS...: utm-inspect in the box, its PID ours in INSPECT_PID.
-start_inspect() {
-	local before i
-	before=$(inspect_started)
-	nsenter --net="/run/netns/$LAB_NS_BOX" "$LAB_BUILD/utm-inspect" --lan lan --wan wan \
-		--pin-root "$LAB_PIN_ROOT" "$@" </dev/null >>"$LAB_RUN/utm-inspect.log" 2>&1 &
-	INSPECT_PID=$!
-	lab_defer "kill $INSPECT_PID 2>/dev/null; wait $INSPECT_PID 2>/dev/null"
-	for ((i = 0; i < 50; i++)); do
-		[ "$(inspect_started)" -gt "$before" ] && return 0
-		kill -0 "$INSPECT_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "# utm-inspect did not start:" >&2
-	tail -n 5 "$LAB_RUN/utm-inspect.log" >&2
-	return 1
-}
-
 steered() { echo $(($(port_counter lan to_inspector) + $(port_counter wan to_inspector))); }
 flow_entries() {
 	bpftool -j map dump pinned "$LAB_PIN_ROOT/inspect_flows" 2>/dev/null |
@@ -49,7 +28,7 @@ download() { # download OUT [CURL ARGS...]
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # --- inline with bypass at a depth of 20 frames
-start_inspect --ports tcp:80 --depth-packets 20 --flow-timeout 3 --closing-timeout 1 ||
+t_start_inspect --ports tcp:80 --depth-packets 20 --flow-timeout 3 --closing-timeout 1 ||
 	exit 1
 check_eq "the steering map names port 80 for TCP" 1 "$(port_bits)"
 before=$(steered)
@@ -80,7 +59,7 @@ check_eq "a clean stop takes port 80 out of the steering map" 0 "$(port_bits)"
 
 # --- SIGKILL in the middle of a download: the kernel empties the socket
 # slots and XDP forwards the rest of the flow itself
-start_inspect --ports tcp:80 --depth-packets 1000000000 || exit 1
+t_start_inspect --ports tcp:80 --depth-packets 1000000000 || exit 1
 download "$LAB_RUN/dl2.bin" --limit-rate 2M &
 dl=$!
 sleep 1.5

@@ -32,16 +32,8 @@ reject dns $HOME_NET any -> any any (msg:"UTM TEST rejected lookup"; dns.query; 
 alert dns $HOME_NET any -> any any (msg:"UTM TEST lookup of a watched name"; dns.query; content:"www.example.test"; nocase; endswith; classtype:trojan-activity; sid:9000003; rev:1;)
 reject http $HOME_NET any -> $EXTERNAL_NET any (msg:"UTM TEST C2 beacon"; flow:established,to_server; http.user_agent; content:"BeaconBot/"; startswith; classtype:trojan-activity; sid:9000002; rev:1;)
 RULES
-touch "$LAB_RUN/utm-inspect.log"
-nsenter --net="/run/netns/$LAB_NS_BOX" "$LAB_BUILD/utm-inspect" --lan lan --wan wan \
-	--pin-root "$LAB_PIN_ROOT" --ports tcp:80,udp:53 --rules "$LAB_RUN/ips.rules" \
-	--eve "$LAB_RUN/eve.json" </dev/null >>"$LAB_RUN/utm-inspect.log" 2>&1 &
-inspect=$!
-lab_defer "kill $inspect 2>/dev/null; wait $inspect 2>/dev/null"
-for ((i = 0; i < 50; i++)); do
-	grep -q '"inspecting ' "$LAB_RUN/utm-inspect.log" && break
-	sleep 0.1
-done
+t_start_inspect --ports tcp:80,udp:53 --rules "$LAB_RUN/ips.rules" --eve "$LAB_RUN/eve.json" ||
+	exit 1
 check "utm-inspect loaded the rules" grep -q '4 rules loaded' "$LAB_RUN/utm-inspect.log"
 # The inspector appends to utm-load's event log: one pipeline for the mail and the portal.
 ievent() { jq -c "select($1)" "$LAB_RUN/eve.json" 2>/dev/null; }

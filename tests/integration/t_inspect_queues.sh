@@ -9,16 +9,7 @@
 t_require_inspect
 LAB_QUEUES=2 lab_up || exit 1
 t_wait_loaded || exit 1
-touch "$LAB_RUN/utm-inspect.log"
-nsenter --net="/run/netns/$LAB_NS_BOX" "$LAB_BUILD/utm-inspect" --lan lan --wan wan \
-	--pin-root "$LAB_PIN_ROOT" --ports tcp:80 --queues 2 --depth-packets 1000000000 \
-	--eve /dev/null </dev/null >>"$LAB_RUN/utm-inspect.log" 2>&1 &
-inspect=$!
-lab_defer "kill $inspect 2>/dev/null; wait $inspect 2>/dev/null"
-for ((i = 0; i < 50; i++)); do
-	grep -q '"inspecting ' "$LAB_RUN/utm-inspect.log" && break
-	sleep 0.1
-done
+t_start_inspect --ports tcp:80 --queues 2 --depth-packets 1000000000 --eve /dev/null || exit 1
 check "utm-inspect serves 2 queues" grep -q 'inspecting lan <-> wan, 2 queues' \
 	"$LAB_RUN/utm-inspect.log"
 want=$(cut -d' ' -f1 "$LAB_RUN/www/big.bin.sha256")
@@ -34,8 +25,8 @@ for ((i = 0; i < 8; i++)); do
 	[ "$(sha256sum "$LAB_RUN/dl$i.bin" | cut -d' ' -f1)" = "$want" ] || ok_all=0
 done
 check "8 parallel downloads through the workers are byte-identical" test "$ok_all" = 1
-kill -TERM "$inspect"
-wait "$inspect"
+kill -TERM "$INSPECT_PID"
+wait "$INSPECT_PID"
 check "frames were inspected" grep -qE 'lan [1-9][0-9]* in' "$LAB_RUN/utm-inspect.log"
 check "queue 0's worker inspected frames" grep -qE 'queue 0: [1-9][0-9]* frames' \
 	"$LAB_RUN/utm-inspect.log"

@@ -27,7 +27,16 @@
 /* Frames of a flow no parser understands, inspected (payload rules) before it is handed back. */
 #define OPAQUE_FRAMES 32
 /* A DNS-over-TCP query larger than this is skipped (they are a few hundred bytes). */
-#define DNS_TCP_BUF  4096
+#define DNS_TCP_BUF 4096
+/*
+ * Payload rules also run on the first bytes of each direction's reassembled
+ * stream, so that a signature split across segments (the request line, a
+ * handshake, a beacon) is still seen; offsets there count from the stream's
+ * start, as Suricata's.
+ */
+#define STREAM_PREFIX 4096
+/* Distinct rules that alert at most once per flow (the rest alert every time). */
+#define ALERTED_MAX  32
 #define EVE_LINE_MAX 16384
 
 enum app_proto { APP_NONE = 0, APP_HTTP, APP_TLS, APP_DNS, APP_SMTP, APP_POP3, APP_IMAP, APP_FTP };
@@ -61,6 +70,10 @@ struct app {
 	int dropped;
 	int reject; /* the dropping rule was a reject rule */
 	int alerted;
+	uint32_t alerted_sid[ALERTED_MAX]; /* rules that alerted on this flow: once each */
+	unsigned int n_alerted;
+	uint8_t *prefix[2]; /* the first STREAM_PREFIX bytes of each direction */
+	size_t prefix_len[2];
 	struct dnsmsg_tcp *dnstcp; /* DNS over TCP framing, with its buffer after it */
 	struct http_tx *tx;	   /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
@@ -130,6 +143,19 @@ static int policy_drops(const struct engine_cfg *cfg, const struct rule *r)
 	return 0;
 }
 
+/* 1 when sid already alerted on this flow; else remembers it (while there is room). */
+static int alerted_before(struct app *a, uint32_t sid)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_alerted; i++)
+		if (a->alerted_sid[i] == sid)
+			return 1;
+	if (a->n_alerted < ALERTED_MAX)
+		a->alerted_sid[a->n_alerted++] = sid;
+	return 0;
+}
+
 static void on_alert(const struct rule *r, void *arg)
 {
 	struct engine *e = arg;
@@ -150,14 +176,16 @@ static void on_alert(const struct rule *r, void *arg)
 
 	if (r->action == RULE_ACTION_PASS)
 		return;
-	e->st.alerts++;
-	a->alerted = 1;
 	if (block && !a->dropped) {
 		a->dropped = 1;
 		a->reject = r->action == RULE_ACTION_REJECT;
 		a->drop_sid = r->sid;
 		e->st.drops++;
 	}
+	if (alerted_before(a, r->sid))
+		return; /* one alert per rule and flow: the packet and the stream may both match */
+	e->st.alerts++;
+	a->alerted = 1;
 	o = eve_inspect_base(&c, "alert");
 	/* As Suricata: an alert on an HTTP transaction carries its metadata. */
 	if (o && a->tx) {
@@ -476,10 +504,38 @@ static void mail_event(void *ctx, const char *type, json_t *obj, json_t *email)
 
 /* ---------------------------------------------------------------- streams */
 
+/* Grow a direction's stream prefix and run the payload rules on it; 1 once it is full. */
+static int stream_prefix(struct app *a, enum flow_dir dir, const uint8_t *data, size_t len)
+{
+	struct confirm_bufs b = {0};
+	size_t room, n;
+
+	if (a->prefix_len[dir] >= STREAM_PREFIX)
+		return 1;
+	if (!a->prefix[dir] && !(a->prefix[dir] = malloc(STREAM_PREFIX)))
+		return 1;
+	room = STREAM_PREFIX - a->prefix_len[dir];
+	n = len < room ? len : room;
+	memcpy(a->prefix[dir] + a->prefix_len[dir], data, n);
+	a->prefix_len[dir] += n;
+	/* Only worth it once there are two segments' worth: one alone was scanned as a packet. */
+	if (a->prefix_len[dir] > n) {
+		b.p[RULE_BUF_PAYLOAD] = a->prefix[dir];
+		b.len[RULE_BUF_PAYLOAD] = a->prefix_len[dir];
+		detect(a->e, &b);
+	}
+	if (a->prefix_len[dir] < STREAM_PREFIX)
+		return 0;
+	free(a->prefix[dir]);
+	a->prefix[dir] = NULL;
+	return 1;
+}
+
 static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t offset)
 {
 	struct dir_ctx *dc = ctx;
 	struct app *a = dc->a;
+	int prefix_done = stream_prefix(a, dc->dir, data, len);
 
 	switch (a->proto) {
 	case APP_HTTP:
@@ -498,7 +554,7 @@ static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t o
 	case APP_FTP:
 		return mail_flow_feed(a->mail, dc->dir == FLOW_TO_SERVER, data, len);
 	default:
-		return 1;
+		return prefix_done; /* no parser: the stream prefix is all there is to read */
 	}
 }
 
@@ -570,8 +626,6 @@ static void tcp_segment(struct engine *e, struct app *a, const struct pkt_info *
 {
 	unsigned int flags = 0, rc;
 
-	if (a->proto == APP_NONE)
-		return;
 	if (!a->rs_ready)
 		streams_init(e, a, p);
 	flags |= p->tcp_flags & PKT_TCP_SYN ? REASM_SYN : 0;
@@ -662,6 +716,8 @@ static void free_app(struct flow *f, void *ctx)
 			reasm_stream_free(&a->rs[d]);
 	http_conn_free(a->http);
 	mail_flow_free(a->mail);
+	free(a->prefix[0]);
+	free(a->prefix[1]);
 	free(a->tls);
 	free(a->dnstcp);
 	free(a);

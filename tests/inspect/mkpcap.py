@@ -12,6 +12,7 @@ Flows (client 10.99.0.10 / fd99::10 in the office, servers outside):
   5. HTTP GET of a harmless page (no rule may match it)
   6. DNS over TCP: a query for tcp.bad.example.test, its 2-byte length split from it
   7. SMTP: a mail sent from the office, its DATA split across segments
+  8. a bot's IRC command split across two segments (no parser: the stream prefix)
 """
 import sys
 
@@ -77,6 +78,8 @@ def main():
               b"\r\nPlease find the invoice.\r\n..dot-stuffed line\r\n.\r\nQUIT\r\n"],
              [b"220 mx.partner.example ESMTP\r\n250-mx.partner.example\r\n250 SIZE 10240000\r\n"
               b"250 OK\r\n250 OK\r\n354 End data with <CR><LF>.<CR><LF>\r\n250 OK queued\r\n221 Bye\r\n"])
+    tcp_flow("10.99.0.10", "203.0.113.77", 40008, 6667,
+             [b"NICK pc1\r\nPRIVMSG #co", b"ntrol :ready\r\n"])
     wrpcap(out, packets)
 
 

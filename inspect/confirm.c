@@ -150,7 +150,34 @@ static int content_window(const struct rule_match *m, size_t len, size_t prev_en
 
 static int search_from(struct search *s, const struct rule_match *m, uint32_t n, size_t prev_end);
 
-/* A content: every occurrence in its window, the rest tried after each. */
+static uint8_t fold(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* The first occurrence of m's bytes starting in [pos, hi_end - len], or SIZE_MAX. */
+static size_t next_occurrence(const struct search *s, const struct rule_match *m, size_t pos,
+			      size_t hi_end)
+{
+	const uint8_t *hit;
+	uint8_t first;
+
+	if (!m->nocase) {
+		hit = memmem(s->buf + pos, hi_end - pos, m->bytes, m->len);
+		return hit ? (size_t)(hit - s->buf) : SIZE_MAX;
+	}
+	first = fold(m->bytes[0]);
+	for (; pos + m->len <= hi_end; pos++)
+		if (fold(s->buf[pos]) == first && bytes_eq(s->buf + pos, m->bytes, m->len, 1))
+			return pos;
+	return SIZE_MAX;
+}
+
+/*
+ * A content: every occurrence in its window, the rest tried after each. The
+ * budget counts occurrences (backtracking), not bytes: a long buffer costs
+ * a memmem, a content that occurs everywhere is bounded.
+ */
 static int try_content(struct search *s, const struct rule_match *m, uint32_t n, size_t prev_end)
 {
 	size_t lo, hi_end, pos;
@@ -158,10 +185,11 @@ static int try_content(struct search *s, const struct rule_match *m, uint32_t n,
 
 	if (content_window(m, s->len, prev_end, &lo, &hi_end) == 0) {
 		for (pos = lo; pos + m->len <= hi_end; pos++) {
+			pos = next_occurrence(s, m, pos, hi_end);
+			if (pos == SIZE_MAX)
+				break;
 			if (--s->budget < 0)
 				return 0;
-			if (!bytes_eq(s->buf + pos, m->bytes, m->len, m->nocase))
-				continue;
 			if (m->endswith && pos + m->len != s->len)
 				continue;
 			found = 1;

@@ -7,9 +7,13 @@
 #include "inspect/detect.h"
 #include "inspect/mpm.h"
 
+/* Candidates of a stream awaiting more data, at most this many per direction. */
+#define STREAM_PENDING 16
+
 struct detect_engine {
 	const struct rule **rules;
 	struct confirm_rule **conf;
+	uint8_t *anchored; /* per rule: its payload match needs the buffer's true start */
 	size_t n;
 	struct mpm *mpm;
 	struct detect_stats st;
@@ -20,7 +24,48 @@ struct detect_thread {
 	uint8_t *seen;	/* one byte per rule: already a candidate in this run */
 	uint32_t *cand; /* the candidates of this run */
 	size_t ncand;
+	uint64_t piece_start; /* stream runs: the stream offset of the piece scanned */
 };
+
+/* A candidate of a stream that did not confirm yet. */
+struct pending {
+	uint32_t rule;
+	uint64_t at; /* stream offset of the piece its literal ended in */
+};
+
+struct detect_stream {
+	struct mpm_stream *ms;
+	enum mpm_dir dir;
+	uint64_t fed; /* bytes scanned so far */
+	struct pending pend[STREAM_PENDING];
+	unsigned int npend;
+};
+
+/* Anchored to the buffer's start or to the packet: meaningless in a window mid-stream. */
+static int payload_anchored(const struct rule *r)
+{
+	uint32_t g, i;
+
+	if (r->dsize.op != RULE_CMP_NONE)
+		return 1;
+	for (g = 0; g < r->n_groups; g++) {
+		const struct rule_group *grp = &r->groups[g];
+
+		if (grp->buf != RULE_BUF_PAYLOAD)
+			continue;
+		for (i = 0; i < grp->n; i++) {
+			const struct rule_match *m = &grp->m[i];
+
+			if (m->relative)
+				continue;
+			if (m->startswith || m->has_offset || m->has_depth ||
+			    m->kind == RULE_MATCH_ISDATAAT ||
+			    (m->kind == RULE_MATCH_PCRE && (m->pcre_flags & RULE_PCRE_ANCHORED)))
+				return 1;
+		}
+	}
+	return 0;
+}
 
 static int add_rule(struct detect_engine *e, const struct rule *r)
 {
@@ -36,6 +81,7 @@ static int add_rule(struct detect_engine *e, const struct rule *r)
 		e->st.bad_pcre++;
 		return 0;
 	}
+	e->anchored[e->n] = (uint8_t)payload_anchored(r);
 	e->rules[e->n] = r;
 	e->conf[e->n++] = c;
 	return 0;
@@ -48,7 +94,8 @@ struct detect_engine *detect_build(const struct ruleset *rs, char *why, size_t w
 	int b;
 
 	if (!e || !(e->rules = calloc(total + 1, sizeof(*e->rules))) ||
-	    !(e->conf = calloc(total + 1, sizeof(*e->conf)))) {
+	    !(e->conf = calloc(total + 1, sizeof(*e->conf))) ||
+	    !(e->anchored = calloc(total + 1, 1))) {
 		snprintf(why, whylen, "out of memory");
 		detect_free(e);
 		return NULL;
@@ -61,12 +108,10 @@ struct detect_engine *detect_build(const struct ruleset *rs, char *why, size_t w
 		return NULL;
 	}
 	e->st.rules = e->n;
-	for (b = 0; b < RULE_BUF_COUNT; b++) {
-		const uint32_t *always;
-
+	for (b = 0; b < RULE_BUF_COUNT; b++)
 		e->st.literals += mpm_literals(e->mpm, (enum rule_buffer)b);
-		e->st.no_literal += mpm_always(e->mpm, (enum rule_buffer)b, &always);
-	}
+	e->st.no_literal = mpm_no_literal(e->mpm);
+	e->st.stream_state = mpm_stream_size(e->mpm);
 	return e;
 }
 
@@ -80,6 +125,7 @@ void detect_free(struct detect_engine *e)
 		confirm_free(e->conf[i]);
 	mpm_free(e->mpm);
 	free(e->conf);
+	free(e->anchored);
 	free(e->rules);
 	free(e);
 }
@@ -125,34 +171,149 @@ static void add_candidate(uint32_t rule, void *arg)
 	t->cand[t->ncand++] = rule;
 }
 
-size_t detect_run(const struct detect_engine *e, struct detect_thread *t,
-		  const struct confirm_bufs *b, detect_alert_fn fn, void *ctx)
+static void add_always(const struct detect_engine *e, struct detect_thread *t, enum rule_buffer buf,
+		       enum mpm_dir dir)
+{
+	const uint32_t *always;
+	size_t i, n = mpm_always(e->mpm, buf, dir, &always);
+
+	for (i = 0; i < n; i++)
+		add_candidate(always[i], t);
+}
+
+/*
+ * Remember a stream candidate that may confirm once more of the stream is
+ * there (confirmed: forget it). One already pending keeps where it was found.
+ */
+static void set_pending(struct detect_stream *ds, uint32_t rule, uint64_t at, int confirmed)
+{
+	unsigned int i;
+
+	for (i = 0; i < ds->npend; i++) {
+		if (ds->pend[i].rule != rule)
+			continue;
+		if (confirmed)
+			ds->pend[i] = ds->pend[--ds->npend];
+		return;
+	}
+	if (!confirmed && ds->npend < STREAM_PENDING)
+		ds->pend[ds->npend++] = (struct pending){rule, at};
+}
+
+/* Confirm this run's candidates; with a stream, keep those that may confirm later. */
+static size_t confirm_candidates(const struct detect_engine *e, struct detect_thread *t,
+				 struct detect_stream *ds, const struct confirm_bufs *b,
+				 detect_alert_fn fn, void *ctx)
 {
 	size_t i, hits = 0;
-	int buf;
 
-	t->ncand = 0;
-	for (buf = 0; buf < RULE_BUF_COUNT; buf++) {
-		const uint32_t *always;
-		size_t n;
-
-		if (!b->p[buf])
-			continue;
-		mpm_scan(e->mpm, t->scratch, (enum rule_buffer)buf, b->p[buf], b->len[buf],
-			 add_candidate, t);
-		n = mpm_always(e->mpm, (enum rule_buffer)buf, &always);
-		for (i = 0; i < n; i++)
-			add_candidate(always[i], t);
-	}
 	for (i = 0; i < t->ncand; i++) {
 		uint32_t r = t->cand[i];
 
+		int ok = confirm_match(e->conf[r], b);
+
 		t->seen[r] = 0;
-		if (confirm_match(e->conf[r], b)) {
+		if (ds &&
+		    e->rules[r]->prefilter.match) /* rules without a literal come back anyway */
+			set_pending(ds, r, t->piece_start, ok);
+		if (ok) {
 			hits++;
 			if (fn)
 				fn(e->rules[r], ctx);
 		}
 	}
+	t->ncand = 0;
 	return hits;
+}
+
+size_t detect_run(const struct detect_engine *e, struct detect_thread *t,
+		  const struct confirm_bufs *b, detect_alert_fn fn, void *ctx)
+{
+	enum mpm_dir dir = b->to_server ? MPM_TO_SERVER : MPM_TO_CLIENT;
+	int buf;
+
+	t->ncand = 0;
+	for (buf = 0; buf < RULE_BUF_COUNT; buf++) {
+		if (!b->p[buf])
+			continue;
+		mpm_scan(e->mpm, t->scratch, (enum rule_buffer)buf, dir, b->p[buf], b->len[buf],
+			 add_candidate, t);
+		add_always(e, t, (enum rule_buffer)buf, dir);
+	}
+	return confirm_candidates(e, t, NULL, b, fn, ctx);
+}
+
+struct detect_stream *detect_stream_open(const struct detect_engine *e, int to_server)
+{
+	enum mpm_dir dir = to_server ? MPM_TO_SERVER : MPM_TO_CLIENT;
+	struct detect_stream *ds = calloc(1, sizeof(*ds));
+
+	if (!ds)
+		return NULL;
+	ds->dir = dir;
+	ds->ms = mpm_stream_open(e->mpm, dir);
+	if (!ds->ms) {
+		free(ds);
+		return NULL;
+	}
+	return ds;
+}
+
+void detect_stream_close(struct detect_stream *ds)
+{
+	if (!ds)
+		return;
+	mpm_stream_close(ds->ms);
+	free(ds);
+}
+
+/* The pending candidates whose piece is still in the window are candidates again. */
+static void retry_pending(struct detect_thread *t, struct detect_stream *ds, uint64_t win_start)
+{
+	unsigned int i, kept = 0;
+
+	for (i = 0; i < ds->npend; i++) {
+		if (ds->pend[i].at < win_start)
+			continue;
+		ds->pend[kept++] = ds->pend[i];
+		add_candidate(ds->pend[i].rule, t);
+	}
+	ds->npend = kept;
+}
+
+/* Mid-stream, drop the candidates whose payload match needs the buffer's start. */
+static void drop_anchored(const struct detect_engine *e, struct detect_thread *t)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < t->ncand; i++) {
+		uint32_t r = t->cand[i];
+
+		if (e->anchored[r])
+			t->seen[r] = 0;
+		else
+			t->cand[kept++] = r;
+	}
+	t->ncand = kept;
+}
+
+size_t detect_stream_run(const struct detect_engine *e, struct detect_thread *t,
+			 struct detect_stream *ds, size_t len, uint64_t win_start,
+			 const struct confirm_bufs *b, detect_alert_fn fn, void *ctx)
+{
+	const uint8_t *win = b->p[RULE_BUF_PAYLOAD];
+	size_t wlen = b->len[RULE_BUF_PAYLOAD];
+
+	if (!win || len > wlen)
+		return 0;
+	t->ncand = 0;
+	retry_pending(t, ds, win_start);
+	t->piece_start = ds->fed;
+	mpm_stream_scan(ds->ms, t->scratch, win + wlen - len, len, add_candidate, t);
+	ds->fed += len;
+	if (win_start == 0)
+		add_always(e, t, RULE_BUF_PAYLOAD, ds->dir);
+	else
+		drop_anchored(e, t);
+	return confirm_candidates(e, t, ds, b, fn, ctx);
 }

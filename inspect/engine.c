@@ -29,12 +29,15 @@
 /* A DNS-over-TCP query larger than this is skipped (they are a few hundred bytes). */
 #define DNS_TCP_BUF 4096
 /*
- * Payload rules also run on the first bytes of each direction's reassembled
- * stream, so that a signature split across segments (the request line, a
- * handshake, a beacon) is still seen; offsets there count from the stream's
- * start, as Suricata's.
+ * Payload rules also run on each direction's reassembled stream, so that a
+ * signature split across segments (a request line, a handshake, a beacon)
+ * is still seen: Hyperscan follows the stream (detect_stream_run) and
+ * candidates are confirmed on a window of it, the last STREAM_KEEP bytes
+ * at least before the new piece. Up to STREAM_KEEP bytes into the stream
+ * the window starts at its first byte, so offsets count from there, as
+ * Suricata's.
  */
-#define STREAM_PREFIX 4096
+#define STREAM_KEEP 4096
 /* Distinct rules that alert at most once per flow (the rest alert every time). */
 #define ALERTED_MAX  32
 #define EVE_LINE_MAX 16384
@@ -49,6 +52,15 @@ struct app;
 struct dir_ctx {
 	struct app *a;
 	enum flow_dir dir;
+};
+
+/* A window on one direction of a TCP stream, for the payload rules. */
+struct stream_win {
+	uint8_t *buf;
+	size_t len, cap;
+	uint64_t start;		  /* stream offset of buf[0] */
+	struct detect_stream *ds; /* the Hyperscan stream; NULL: not opened (yet) */
+	int off;		  /* no stream inspection: no rules for it, or no memory */
 };
 
 /* Everything the engine keeps per flow. */
@@ -72,8 +84,7 @@ struct app {
 	int alerted;
 	uint32_t alerted_sid[ALERTED_MAX]; /* rules that alerted on this flow: once each */
 	unsigned int n_alerted;
-	uint8_t *prefix[2]; /* the first STREAM_PREFIX bytes of each direction */
-	size_t prefix_len[2];
+	struct stream_win win[2];  /* per direction: the stream rules are confirmed on */
 	struct dnsmsg_tcp *dnstcp; /* DNS over TCP framing, with its buffer after it */
 	struct http_tx *tx;	   /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
@@ -199,16 +210,22 @@ static void on_alert(const struct rule *r, void *arg)
 		json_decref(o);
 }
 
-/* Run the rules on bufs (the frame's facts filled in here). */
-static void detect(struct engine *e, struct confirm_bufs *b)
+/* The frame's facts, for the rules' header, flow, flags and dsize. */
+static void frame_facts(struct engine *e, struct confirm_bufs *b)
 {
-	if (!e->cfg.det || !e->dt)
-		return;
 	b->tuple = &e->pkt->tuple;
 	b->to_server = e->dir == FLOW_TO_SERVER;
 	b->established = e->cur->f->state != FLOW_NEW;
 	b->tcp_flags = e->pkt->tcp_flags;
 	b->dsize = e->pkt->payload_len;
+}
+
+/* Run the rules on bufs. */
+static void detect(struct engine *e, struct confirm_bufs *b)
+{
+	if (!e->cfg.det || !e->dt)
+		return;
+	frame_facts(e, b);
 	detect_run(e->cfg.det, e->dt, b, on_alert, e);
 }
 
@@ -504,38 +521,74 @@ static void mail_event(void *ctx, const char *type, json_t *obj, json_t *email)
 
 /* ---------------------------------------------------------------- streams */
 
-/* Grow a direction's stream prefix and run the payload rules on it; 1 once it is full. */
-static int stream_prefix(struct app *a, enum flow_dir dir, const uint8_t *data, size_t len)
+/*
+ * Append a piece to a window, first sliding it (keeping its last STREAM_KEEP
+ * bytes) when there is no room: copies are rare, the buffer being three
+ * times what is kept. -1 when out of memory.
+ */
+static int win_append(struct stream_win *w, const uint8_t *data, size_t len)
 {
-	struct confirm_bufs b = {0};
-	size_t room, n;
+	if (w->len + len > w->cap && w->len > STREAM_KEEP) {
+		size_t drop = w->len - STREAM_KEEP;
 
-	if (a->prefix_len[dir] >= STREAM_PREFIX)
-		return 1;
-	if (!a->prefix[dir] && !(a->prefix[dir] = malloc(STREAM_PREFIX)))
-		return 1;
-	room = STREAM_PREFIX - a->prefix_len[dir];
-	n = len < room ? len : room;
-	memcpy(a->prefix[dir] + a->prefix_len[dir], data, n);
-	a->prefix_len[dir] += n;
-	/* Only worth it once there are two segments' worth: one alone was scanned as a packet. */
-	if (a->prefix_len[dir] > n) {
-		b.p[RULE_BUF_PAYLOAD] = a->prefix[dir];
-		b.len[RULE_BUF_PAYLOAD] = a->prefix_len[dir];
-		detect(a->e, &b);
+		memmove(w->buf, w->buf + drop, STREAM_KEEP);
+		w->start += drop;
+		w->len = STREAM_KEEP;
 	}
-	if (a->prefix_len[dir] < STREAM_PREFIX)
-		return 0;
-	free(a->prefix[dir]);
-	a->prefix[dir] = NULL;
-	return 1;
+	if (w->len + len > w->cap) {
+		size_t cap = w->len + len > 3 * STREAM_KEEP ? w->len + len : 3 * STREAM_KEEP;
+		uint8_t *nb = realloc(w->buf, cap);
+
+		if (!nb)
+			return -1;
+		w->buf = nb;
+		w->cap = cap;
+	}
+	memcpy(w->buf + w->len, data, len);
+	w->len += len;
+	return 0;
+}
+
+static void win_free(struct stream_win *w)
+{
+	detect_stream_close(w->ds);
+	free(w->buf);
+	memset(w, 0, sizeof(*w));
+}
+
+/* The payload rules on a new piece of a direction's stream. */
+static void stream_detect(struct app *a, enum flow_dir dir, const uint8_t *data, size_t len)
+{
+	struct engine *e = a->e;
+	struct stream_win *w = &a->win[dir];
+	struct confirm_bufs b = {0};
+
+	if (w->off || !e->cfg.det || !e->dt)
+		return;
+	if (!w->ds && !(w->ds = detect_stream_open(e->cfg.det, dir == FLOW_TO_SERVER))) {
+		w->off = 1; /* no payload literal for this direction: the packets are enough */
+		return;
+	}
+	if (win_append(w, data, len)) {
+		win_free(w);
+		w->off = 1;
+		e->st.stream_nomem++;
+		return;
+	}
+	b.p[RULE_BUF_PAYLOAD] = w->buf;
+	b.len[RULE_BUF_PAYLOAD] = w->len;
+	frame_facts(e, &b);
+	b.to_server =
+		dir == FLOW_TO_SERVER; /* the stream's, not the frame's (an ACK may deliver) */
+	detect_stream_run(e->cfg.det, e->dt, w->ds, len, w->start, &b, on_alert, e);
 }
 
 static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t offset)
 {
 	struct dir_ctx *dc = ctx;
 	struct app *a = dc->a;
-	int prefix_done = stream_prefix(a, dc->dir, data, len);
+
+	stream_detect(a, dc->dir, data, len);
 
 	switch (a->proto) {
 	case APP_HTTP:
@@ -554,7 +607,7 @@ static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t o
 	case APP_FTP:
 		return mail_flow_feed(a->mail, dc->dir == FLOW_TO_SERVER, data, len);
 	default:
-		return prefix_done; /* no parser: the stream prefix is all there is to read */
+		return 0; /* no parser: the payload rules read it until the flow is handed back */
 	}
 }
 
@@ -716,8 +769,8 @@ static void free_app(struct flow *f, void *ctx)
 			reasm_stream_free(&a->rs[d]);
 	http_conn_free(a->http);
 	mail_flow_free(a->mail);
-	free(a->prefix[0]);
-	free(a->prefix[1]);
+	win_free(&a->win[0]);
+	win_free(&a->win[1]);
 	free(a->tls);
 	free(a->dnstcp);
 	free(a);
@@ -919,15 +972,16 @@ void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s)
 	if (eve_format_timestamp(t, stamp, sizeof(stamp)) < 0)
 		return;
 	o = json_pack("{s:s, s:s, s:{s:I, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, "
-		      "s:{s:I, s:I}, s:{s:{s:I, s:I, s:I, s:I}}}}",
+		      "s:{s:I, s:I, s:I}, s:{s:{s:I, s:I, s:I, s:I}}}}",
 		      "timestamp", stamp, "event_type", "stats", "stats", "uptime",
 		      (json_int_t)uptime_s, "decoder", "pkts", (json_int_t)e->st.frames, "tcp",
 		      (json_int_t)e->st.tcp, "udp", (json_int_t)e->st.udp, "other",
 		      (json_int_t)e->st.other, "flow", "active", (json_int_t)fs.active, "created",
 		      (json_int_t)fs.created, "timeout", (json_int_t)fs.expired, "evicted",
 		      (json_int_t)fs.evicted, "detect", "alert", (json_int_t)e->st.alerts, "drop",
-		      (json_int_t)e->st.drops, "app_layer", "tx", "http", (json_int_t)e->st.http_tx,
-		      "tls", (json_int_t)e->st.tls_hellos, "dns", (json_int_t)e->st.dns_queries,
-		      "smtp", (json_int_t)e->st.mail_messages);
+		      (json_int_t)e->st.drops, "stream_nomem", (json_int_t)e->st.stream_nomem,
+		      "app_layer", "tx", "http", (json_int_t)e->st.http_tx, "tls",
+		      (json_int_t)e->st.tls_hellos, "dns", (json_int_t)e->st.dns_queries, "smtp",
+		      (json_int_t)e->st.mail_messages);
 	emit(e, o);
 }

@@ -49,6 +49,7 @@ struct engine_verdict {
 struct engine_stats {
 	uint64_t frames, tcp, udp, other, alerts, drops;
 	uint64_t http_tx, tls_hellos, dns_queries, mail_messages;
+	uint64_t stream_nomem; /* stream directions no longer inspected for want of memory */
 };
 
 struct engine;

@@ -73,8 +73,8 @@ int rules_load(struct rules_loaded *rl, const char *const *files, size_t n, char
 	detect_stats(rl->det, &ds);
 	ruleset_report(rl->rs, report, sizeof(report));
 	log_info("%s; %zu in the engine (%zu IP-only rules are the XDP lists' business, %zu with "
-		 "a pcre PCRE2 refuses); ready in %.2f s",
-		 report, ds.rules, ds.ip_only, ds.bad_pcre,
+		 "a pcre PCRE2 refuses; %zu B of stream state per direction); ready in %.2f s",
+		 report, ds.rules, ds.ip_only, ds.bad_pcre, ds.stream_state,
 		 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }

@@ -88,11 +88,14 @@ int main(int argc, char **argv)
 		frames++;
 		bytes += rec.caplen;
 		if (pkt_parse(rec.frame, rec.caplen, &p) == PKT_OK && p.payload_len)
-			mpm_scan(m, scratch, RULE_BUF_PAYLOAD, rec.frame + p.payload_off,
-				 p.payload_len, count, &hits);
+			mpm_scan(m, scratch, RULE_BUF_PAYLOAD,
+				 /* as the engine: the lower port is the server's */
+				 p.tuple.dport <= p.tuple.sport ? MPM_TO_SERVER : MPM_TO_CLIENT,
+				 rec.frame + p.payload_off, p.payload_len, count, &hits);
 	}
 	secs = now() - t0;
-	printf("{\"frames\":%llu,\"bytes\":%llu,\"seconds\":%.4f,\"gbps\":%.3f,\"candidates\":%llu}\n",
+	printf("{\"frames\":%llu,\"bytes\":%llu,\"seconds\":%.4f,\"gbps\":%.3f,\"candidates\":%llu}"
+	       "\n",
 	       (unsigned long long)frames, (unsigned long long)bytes, secs,
 	       (double)bytes * 8 / secs / 1e9, (unsigned long long)hits);
 	mpm_scratch_free(scratch);

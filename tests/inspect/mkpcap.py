@@ -12,7 +12,8 @@ Flows (client 10.99.0.10 / fd99::10 in the office, servers outside):
   5. HTTP GET of a harmless page (no rule may match it)
   6. DNS over TCP: a query for tcp.bad.example.test, its 2-byte length split from it
   7. SMTP: a mail sent from the office, its DATA split across segments
-  8. a bot's IRC command split across two segments (no parser: the stream prefix)
+  8. a bot's IRC command split across two segments (no parser: the raw stream)
+  9. 7 KB into a raw stream, a signature split across segments
 """
 import sys
 
@@ -80,6 +81,9 @@ def main():
               b"250 OK\r\n250 OK\r\n354 End data with <CR><LF>.<CR><LF>\r\n250 OK queued\r\n221 Bye\r\n"])
     tcp_flow("10.99.0.10", "203.0.113.77", 40008, 6667,
              [b"NICK pc1\r\nPRIVMSG #co", b"ntrol :ready\r\n"])
+    # 9: 7 KB into a stream, a signature split across segments (Hyperscan streaming)
+    tcp_flow("10.99.0.10", "203.0.113.78", 40009, 4444,
+             [b"x" * 1400] * 5 + [b"data EXFIL-BE", b"GIN user=pc1 token=0042\r\n"])
     wrpcap(out, packets)
 
 

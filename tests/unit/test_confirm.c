@@ -185,6 +185,22 @@ static void test_budget(void **state)
 	assert_false(matches(rule, buf));
 }
 
+/* The budget counts occurrences, not bytes: contents far into a long buffer are found. */
+static void test_long_buffer(void **state)
+{
+	static char buf[60001];
+
+	memset(buf, 'x', sizeof(buf) - 1);
+	memcpy(buf + 50000, "EXFIL-BEGIN user token=1", 24);
+	assert_true(matches(
+		R("content:\"EXFIL-BEGIN\"; content:\"token=\"; distance:0; within:40;"), buf));
+	assert_true(matches(R("content:\"exfil-begin\"; nocase; content:\"TOKEN=\"; nocase; "
+			      "distance:0;"),
+			    buf));
+	assert_false(matches(
+		R("content:\"EXFIL-BEGIN\"; content:\"token=\"; distance:0; within:11;"), buf));
+}
+
 static void test_bad_pcre(void **state)
 {
 	const char *rule = R("pcre:\"/(unclosed/\";");
@@ -205,7 +221,7 @@ int main(void)
 		cmocka_unit_test(test_distance_within), cmocka_unit_test(test_negation),
 		cmocka_unit_test(test_isdataat_pcre),	cmocka_unit_test(test_sticky_buffers),
 		cmocka_unit_test(test_packet_checks),	cmocka_unit_test(test_budget),
-		cmocka_unit_test(test_bad_pcre),
+		cmocka_unit_test(test_bad_pcre),	cmocka_unit_test(test_long_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,8 +2,10 @@
 /*
  * Unit tests for inspect/mpm.c and inspect/detect.c: rules behind the
  * Hyperscan prefilter fire exactly when their confirmation holds, per
- * buffer, once per run; rules without a literal are still evaluated;
- * IP-only rules stay out of the engine.
+ * buffer and direction, once per run; rules without a literal are still
+ * evaluated; IP-only rules stay out of the engine; a stream scanned piece by
+ * piece finds literals and chains that straddle pieces, and leaves anchored
+ * rules to the start of the stream.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +27,12 @@ static const char RULES[] =
 	"alert dns any any -> any any (msg:\"dns\"; dns.query; content:\"bad.example\"; nocase; "
 	"sid:4;)\n"
 	"alert ip 203.0.113.0/24 any -> any any (msg:\"ip only\"; sid:5;)\n"
-	"alert tcp any any -> any any (msg:\"twice\"; content:\"AA\"; sid:6;)\n";
+	"alert tcp any any -> any any (msg:\"twice\"; content:\"AA\"; sid:6;)\n"
+	"alert tcp any any -> any any (msg:\"reply\"; flow:to_client; content:\"SRVMARK\"; "
+	"sid:7;)\n"
+	"alert tcp any any -> any any (msg:\"anchored\"; content:\"HELO\"; depth:4; sid:8;)\n"
+	"alert tcp any any -> any any (msg:\"beacon\"; flow:to_server; content:\"BEACON-\"; "
+	"content:\"CMD\"; distance:0; within:20; sid:9;)\n";
 
 struct hits {
 	uint32_t sid[16];
@@ -69,9 +76,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct hits run(struct env *env, enum rule_buffer b, const char *s)
+static struct hits run_dir(struct env *env, enum rule_buffer b, const char *s, int to_server)
 {
-	struct confirm_bufs bufs = {.to_server = 1, .established = 1};
+	struct confirm_bufs bufs = {.to_server = to_server, .established = 1};
 	struct hits h = {.n = 0};
 	size_t n;
 
@@ -83,16 +90,22 @@ static struct hits run(struct env *env, enum rule_buffer b, const char *s)
 	return h;
 }
 
+static struct hits run(struct env *env, enum rule_buffer b, const char *s)
+{
+	return run_dir(env, b, s, 1);
+}
+
 static void test_stats(void **state)
 {
 	struct env *env = *state;
 	struct detect_stats st;
 
 	detect_stats(env->e, &st);
-	assert_int_equal(st.rules, 5);
+	assert_int_equal(st.rules, 8);
 	assert_int_equal(st.ip_only, 1);
-	assert_int_equal(st.literals, 4);
+	assert_int_equal(st.literals, 7);
 	assert_int_equal(st.no_literal, 1);
+	assert_true(st.stream_state > 0);
 }
 
 static void test_buffers(void **state)
@@ -131,12 +144,118 @@ static void test_payload_rules(void **state)
 	assert_int_equal(run(env, RULE_BUF_PAYLOAD, "nothing here").n, 0);
 }
 
+/* flow:to_client rules are only in the to-client databases, and the reverse. */
+static void test_directions(void **state)
+{
+	struct env *env = *state;
+	struct hits h;
+
+	assert_int_equal(run_dir(env, RULE_BUF_PAYLOAD, "..SRVMARK..", 1).n, 0);
+	h = run_dir(env, RULE_BUF_PAYLOAD, "..SRVMARK..", 0);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.sid[0], 7);
+	assert_int_equal(run_dir(env, RULE_BUF_PAYLOAD, "BEACON-CMD", 0).n, 0);
+	h = run_dir(env, RULE_BUF_PAYLOAD, "BEACON-CMD", 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.sid[0], 9);
+}
+
+/* A stream window as the engine keeps one: all of the stream here, from win_start. */
+struct window {
+	char buf[512];
+	size_t len;
+	uint64_t start;
+};
+
+static struct hits feed(struct env *env, struct detect_stream *ds, struct window *w,
+			const char *piece)
+{
+	struct confirm_bufs bufs = {.to_server = 1, .established = 1};
+	struct hits h = {.n = 0};
+	size_t n = strlen(piece);
+	size_t hits;
+
+	memcpy(w->buf + w->len, piece, n);
+	w->len += n;
+	bufs.p[RULE_BUF_PAYLOAD] = (const uint8_t *)w->buf;
+	bufs.len[RULE_BUF_PAYLOAD] = w->len;
+	bufs.dsize = (uint32_t)n;
+	hits = detect_stream_run(env->e, env->t, ds, n, w->start, &bufs, collect, &h);
+	assert_int_equal(hits, h.n);
+	return h;
+}
+
+static void test_stream_split(void **state)
+{
+	struct env *env = *state;
+	struct detect_stream *ds = detect_stream_open(env->e, 1);
+	struct window w = {.len = 0};
+	struct hits h;
+
+	assert_non_null(ds);
+	/* the literal straddles the first two pieces; the chain ends in the third */
+	assert_int_equal(feed(env, ds, &w, "xxBEA").n, 0);
+	assert_int_equal(feed(env, ds, &w, "CON-12").n, 0);
+	h = feed(env, ds, &w, "3 CMD");
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.sid[0], 9);
+	detect_stream_close(ds);
+}
+
+static void test_stream_anchored(void **state)
+{
+	struct env *env = *state;
+	struct detect_stream *ds = detect_stream_open(env->e, 1);
+	struct window w = {.len = 0};
+	struct hits h;
+
+	/* at the stream's start, depth counts from its first byte */
+	h = feed(env, ds, &w, "HE");
+	assert_int_equal(h.n, 0);
+	h = feed(env, ds, &w, "LO there");
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.sid[0], 8);
+	detect_stream_close(ds);
+
+	/* mid-stream the window's start is not the stream's: no anchored match */
+	ds = detect_stream_open(env->e, 1);
+	w = (struct window){.len = 0, .start = 8192};
+	assert_int_equal(feed(env, ds, &w, "HELO again").n, 0);
+	/* while unanchored rules still match there */
+	h = feed(env, ds, &w, " ..MAGIC.END");
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.sid[0], 2);
+	detect_stream_close(ds);
+}
+
+/* No stream for a direction without payload literals is a valid answer; here both have some. */
+static void test_stream_directions(void **state)
+{
+	struct env *env = *state;
+	struct detect_stream *ds = detect_stream_open(env->e, 0);
+	struct confirm_bufs bufs = {.to_server = 0, .established = 1};
+	struct hits h = {.n = 0};
+	const char *s = "SRVMARK BEACON-CMD";
+
+	assert_non_null(ds);
+	bufs.p[RULE_BUF_PAYLOAD] = (const uint8_t *)s;
+	bufs.len[RULE_BUF_PAYLOAD] = strlen(s);
+	detect_stream_run(env->e, env->t, ds, strlen(s), 0, &bufs, collect, &h);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.sid[0], 7);
+	detect_stream_close(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_buffers),
 		cmocka_unit_test(test_payload_rules),
+		cmocka_unit_test(test_directions),
+		cmocka_unit_test(test_stream_split),
+		cmocka_unit_test(test_stream_anchored),
+		cmocka_unit_test(test_stream_directions),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -322,6 +322,11 @@ static int flow_ok(uint32_t flow, const struct confirm_bufs *b)
 		return 0;
 	if (flow & RULE_FLOW_NOT_ESTABLISHED && b->established)
 		return 0;
+	/* only_stream / no_stream: the payload is a packet's, or a window on the stream. */
+	if (flow & RULE_FLOW_ONLY_STREAM && b->p[RULE_BUF_PAYLOAD] && !b->stream)
+		return 0;
+	if (flow & RULE_FLOW_NO_STREAM && b->stream)
+		return 0;
 	return 1;
 }
 

@@ -27,10 +27,11 @@ struct confirm_bufs {
 	const uint8_t *p[RULE_BUF_COUNT];
 	size_t len[RULE_BUF_COUNT];
 	/* Packet-level facts for dsize, flags, flow. */
-	uint32_t dsize;			/* payload bytes of the packet */
-	uint8_t tcp_flags;		/* RULE_TCP_* bits of the packet, 0 for UDP */
-	int to_server;			/* the packet goes from the flow's client to its server */
-	int established;		/* TCP: handshake seen; UDP: both directions seen */
+	uint32_t dsize;	   /* payload bytes of the packet */
+	uint8_t tcp_flags; /* RULE_TCP_* bits of the packet, 0 for UDP */
+	int to_server;	   /* the packet goes from the flow's client to its server */
+	int established;   /* TCP: handshake seen; UDP: both directions seen */
+	int stream;	   /* the payload buffer is a window on the reassembled stream */
 	const struct flow_tuple *tuple; /* the packet's addresses and ports, or NULL: unchecked */
 };
 

@@ -18,6 +18,7 @@
 #include "inspect/http.h"
 #include "inspect/pkt.h"
 #include "inspect/reasm.h"
+#include "inspect/threshold.h"
 #include "inspect/tls.h"
 
 #define DEFAULT_DEPTH (1u << 20)
@@ -41,6 +42,8 @@
 /* Distinct rules that alert at most once per flow (the rest alert every time). */
 #define ALERTED_MAX  32
 #define EVE_LINE_MAX 16384
+/* Threshold counters per worker (rule and tracked address), about 64 B each. */
+#define THRESHOLD_ENTRIES 16384
 
 enum app_proto { APP_NONE = 0, APP_HTTP, APP_TLS, APP_DNS, APP_SMTP, APP_POP3, APP_IMAP, APP_FTP };
 
@@ -94,6 +97,7 @@ struct engine {
 	struct engine_cfg cfg;
 	struct flow_table *flows;
 	struct detect_thread *dt;
+	struct threshold_table *thr; /* the rules' threshold counters */
 	struct reasm_pool pool;
 	struct engine_stats st;
 	/* The frame being handled, for callbacks. */
@@ -195,6 +199,10 @@ static void on_alert(const struct rule *r, void *arg)
 	}
 	if (alerted_before(a, r->sid))
 		return; /* one alert per rule and flow: the packet and the stream may both match */
+	if (!threshold_check(e->thr, r, &e->pkt->tuple, e->ts_ns)) {
+		e->st.thresholded++;
+		return;
+	}
 	e->st.alerts++;
 	a->alerted = 1;
 	o = eve_inspect_base(&c, "alert");
@@ -578,8 +586,9 @@ static void stream_detect(struct app *a, enum flow_dir dir, const uint8_t *data,
 	b.p[RULE_BUF_PAYLOAD] = w->buf;
 	b.len[RULE_BUF_PAYLOAD] = w->len;
 	frame_facts(e, &b);
-	b.to_server =
-		dir == FLOW_TO_SERVER; /* the stream's, not the frame's (an ACK may deliver) */
+	/* The stream's direction, not the frame's: an ACK may deliver the other side's data. */
+	b.to_server = dir == FLOW_TO_SERVER;
+	b.stream = 1;
 	detect_stream_run(e->cfg.det, e->dt, w->ds, len, w->start, &b, on_alert, e);
 }
 
@@ -927,7 +936,8 @@ struct engine *engine_new(const struct engine_cfg *cfg)
 	reasm_pool_init(&e->pool, POOL_CAP, STREAM_CAP);
 	e->flows = flow_table_new(cfg->max_flows ? cfg->max_flows : 65536, free_app, e);
 	e->dt = cfg->det ? detect_thread_new(cfg->det) : NULL;
-	if (!e->flows || (cfg->det && !e->dt)) {
+	e->thr = threshold_new(THRESHOLD_ENTRIES);
+	if (!e->flows || (cfg->det && !e->dt) || !e->thr) {
 		engine_free(e);
 		return NULL;
 	}
@@ -941,6 +951,7 @@ void engine_free(struct engine *e)
 	e->shutting_down = 1;
 	flow_table_free(e->flows);
 	detect_thread_free(e->dt);
+	threshold_free(e->thr);
 	reasm_pool_destroy(&e->pool);
 	free(e);
 }
@@ -972,7 +983,7 @@ void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s)
 	if (eve_format_timestamp(t, stamp, sizeof(stamp)) < 0)
 		return;
 	o = json_pack("{s:s, s:s, s:{s:I, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, "
-		      "s:{s:I, s:I, s:I}, s:{s:{s:I, s:I, s:I, s:I}}}}",
+		      "s:{s:I, s:I, s:I, s:I}, s:{s:{s:I, s:I, s:I, s:I}}}}",
 		      "timestamp", stamp, "event_type", "stats", "stats", "uptime",
 		      (json_int_t)uptime_s, "decoder", "pkts", (json_int_t)e->st.frames, "tcp",
 		      (json_int_t)e->st.tcp, "udp", (json_int_t)e->st.udp, "other",
@@ -980,8 +991,8 @@ void engine_stats_event(struct engine *e, uint64_t ts_ns, uint64_t uptime_s)
 		      (json_int_t)fs.created, "timeout", (json_int_t)fs.expired, "evicted",
 		      (json_int_t)fs.evicted, "detect", "alert", (json_int_t)e->st.alerts, "drop",
 		      (json_int_t)e->st.drops, "stream_nomem", (json_int_t)e->st.stream_nomem,
-		      "app_layer", "tx", "http", (json_int_t)e->st.http_tx, "tls",
-		      (json_int_t)e->st.tls_hellos, "dns", (json_int_t)e->st.dns_queries, "smtp",
-		      (json_int_t)e->st.mail_messages);
+		      "thresholded", (json_int_t)e->st.thresholded, "app_layer", "tx", "http",
+		      (json_int_t)e->st.http_tx, "tls", (json_int_t)e->st.tls_hellos, "dns",
+		      (json_int_t)e->st.dns_queries, "smtp", (json_int_t)e->st.mail_messages);
 	emit(e, o);
 }

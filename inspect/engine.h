@@ -50,6 +50,7 @@ struct engine_stats {
 	uint64_t frames, tcp, udp, other, alerts, drops;
 	uint64_t http_tx, tls_hellos, dns_queries, mail_messages;
 	uint64_t stream_nomem; /* stream directions no longer inspected for want of memory */
+	uint64_t thresholded;  /* alerts not reported: the rule's threshold */
 };
 
 struct engine;

@@ -25,10 +25,12 @@
 #include "inspect/io_inline.h"
 #include "inspect/io_xsk.h"
 #include "inspect/rst.h"
+#include "inspect/steer.h"
+#include "lib/config.h"
 #include "lib/log.h"
 #include "lib/utmmaps.h"
 
-#define MAX_PORTS 64
+#define MAX_PORTS UTM_CFG_MAX_STEER_PORTS /* of --ports */
 #define SEC	  1000000000ull
 
 struct inline_ctx;
@@ -48,9 +50,9 @@ struct inline_ctx {
 	struct common *c;
 	const struct opts *o;
 	int ports_fd, flows_fd, xsks_fd;
-	uint32_t port[MAX_PORTS];
-	uint8_t port_bits[MAX_PORTS];
-	size_t nports;
+	uint32_t port[MAX_PORTS + STEER_MAX_UDP_PORTS]; /* --ports, then the rules' UDP ports */
+	uint8_t port_bits[MAX_PORTS + STEER_MAX_UDP_PORTS];
+	size_t nports, rule_udp_ports;
 	struct worker *w;
 	unsigned int nw;
 	uint64_t bypass_errors, expired_entries;
@@ -66,27 +68,55 @@ static void on_signal(int sig)
 /* "tcp:80,udp:53" into the port table. */
 static int parse_ports(struct inline_ctx *in, const char *list, char *err, size_t errlen)
 {
-	char buf[1024], *tok, *save = NULL;
+	char why[256];
 
-	snprintf(buf, sizeof(buf), "%s", list);
-	in->nports = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint8_t bits = !strncmp(tok, "tcp:", 4)	  ? UTM_STEER_TCP
-			       : !strncmp(tok, "udp:", 4) ? UTM_STEER_UDP
-							  : 0;
-		char *end;
-		long port = bits ? strtol(tok + 4, &end, 10) : -1;
-
-		if (!bits || *end || port < 1 || port > 65535 || in->nports == MAX_PORTS) {
-			snprintf(err, errlen,
-				 "--ports: '%s' is not tcp:PORT or udp:PORT (at most %d)", tok,
-				 MAX_PORTS);
-			return -1;
-		}
-		in->port[in->nports] = (uint32_t)port;
-		in->port_bits[in->nports++] = bits;
+	if (utm_cfg_parse_ports(list, in->port, in->port_bits, MAX_PORTS, &in->nports, why,
+				sizeof(why))) {
+		snprintf(err, errlen, "--ports: %s", why);
+		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The UDP ports the rules name join the table: a UDP rule on port 1900
+ * sees nothing unless the bridge steers 1900. Rules on any UDP port see
+ * the flows of the ports steered anyway.
+ */
+static void add_rule_ports(struct inline_ctx *in)
+{
+	struct steer_udp *su;
+	size_t i, j, added = 0;
+
+	if (!in->c->rules.rs)
+		return;
+	su = malloc(sizeof(*su));
+	if (!su) {
+		log_warn("UDP ports of the rules: out of memory, not steered");
+		return;
+	}
+	steer_udp_ports(in->c->rules.rs, su);
+	for (i = 0; i < su->nports; i++) {
+		for (j = 0; j < in->nports && in->port[j] != su->port[i]; j++)
+			;
+		if (j == in->nports) {
+			in->port[in->nports] = su->port[i];
+			in->port_bits[in->nports++] = 0;
+		}
+		if (!(in->port_bits[j] & UTM_STEER_UDP))
+			added++;
+		in->port_bits[j] |= UTM_STEER_UDP;
+	}
+	in->rule_udp_ports = added;
+	log_info(
+		"steering %zu UDP ports named by rules (%zu UDP rules on any port are seen only on "
+		"steered ports)",
+		su->nports, su->any_port);
+	if (su->over_cap)
+		log_warn("%zu UDP rules name ports beyond the first %d steered for rules: their "
+			 "ports are not steered",
+			 su->over_cap, STEER_MAX_UDP_PORTS);
+	free(su);
 }
 
 static int open_map(const char *root, const char *name)
@@ -315,6 +345,7 @@ static int setup(struct inline_ctx *in)
 		log_err("%s", err);
 		return -1;
 	}
+	add_rule_ports(in);
 	in->ports_fd = open_map(in->o->pin_root, "inspect_ports");
 	in->flows_fd = open_map(in->o->pin_root, "inspect_flows");
 	in->xsks_fd = open_map(in->o->pin_root, "xsks");
@@ -332,10 +363,10 @@ static int setup(struct inline_ctx *in)
 		log_err("writing inspect_ports: %s", strerror(errno));
 		return -1;
 	}
-	log_info("inspecting %s <-> %s, %u queue%s (%s mode), flows of %s, depth %u frames",
+	log_info("inspecting %s <-> %s, %u queue%s (%s mode), flows of %s%s, depth %u frames",
 		 in->o->lan, in->o->wan, in->nw, in->nw == 1 ? "" : "s",
 		 in->w[0].x.port[0].zerocopy ? "zero-copy" : "copy", in->o->ports,
-		 in->o->depth_packets);
+		 in->rule_udp_ports ? " and the UDP ports of the rules" : "", in->o->depth_packets);
 	return 0;
 }
 

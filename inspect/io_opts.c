@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* utm-inspect's options (inspect/io_opts.h). */
 #include <getopt.h>
+#include <glob.h>
 #include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "bpf/utm_types.h"
 #include "inspect/io_opts.h"
 #include "lib/config.h"
+#include "lib/log.h"
 
 #define DEFAULT_PORTS OPTS_DEFAULT_PORTS
 
@@ -21,17 +23,21 @@ static void usage(FILE *out)
 		"  --rules FILE...        Suricata/ET rules (repeatable, or several files after\n"
 		"                         it); classification.config\n"
 		"                         is read from the first file's directory when there\n"
+		"                         [the configuration's inspect.rules, else the rules\n"
+		"                         its ips-rules feeds unpacked]\n"
 		"  --eve FILE             EVE JSON events, '-' for stdout [the configuration's\n"
 		"                         event-log, where utm-load writes its events, else -]\n"
 		"  --pcap FILE            inspect a capture offline and exit\n"
 		"  --drop-class CLASS     alert rules of this classtype drop instead (repeatable;\n"
 		"                         ET ships alert rules: alerting is the default policy)\n"
 		"  --drop-sid SID         the same for one rule (repeatable)\n"
+		"                         (these flags replace the configuration's lists)\n"
 		"  --ip-only-dir DIR      write the blocking IP-only rules' addresses as lists "
 		"for\n"
 		"                         utm-load: DIR/ips-inbound.list, DIR/ips-outbound.list\n"
 		"  --lan IF, --wan IF     the bridge ports utm-load runs (or from --config)\n"
-		"  --config FILE          utm.yaml: ports and pin root\n"
+		"  --config FILE          utm.yaml: ports, pin root, event log, and its inspect:\n"
+		"                         section for the defaults of the options here\n"
 		"  --pin-root DIR         where utm-load pinned the bridge's maps [%s]\n"
 		"  --queues N             rx queues to serve on both ports, a worker each\n"
 		"                         (0..N-1; needs symmetric RSS on the NICs) [1]\n"
@@ -83,24 +89,103 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* The inspect: section's lists fit the opts. */
+#define OPT_N(m) (sizeof(((struct opts *)0)->m) / sizeof(((struct opts *)0)->m[0]))
+_Static_assert(OPT_N(cfg_classes) == UTM_CFG_MAX_DROP_CLASSES, "drop-classtypes");
+_Static_assert(OPT_N(cfg_classes[0]) == UTM_CFG_CLASSTYPE_LEN, "classtype names");
+_Static_assert(OPT_N(drop_classes) >= UTM_CFG_MAX_DROP_CLASSES, "drop-classtypes");
+_Static_assert(OPT_N(drop_sids) >= UTM_CFG_MAX_DROP_SIDS, "drop-sids");
+_Static_assert(OPT_N(ports) >= UTM_CFG_PORTS_LEN, "ports");
+
+/* The inspect: section (and the ports, pin root, event log) as defaults for the flags. */
 static int config_file(struct opts *o, const char *path)
 {
+	const struct utm_inspect_cfg *ic;
 	struct utm_cfg cfg;
 	char err[PATH_MAX + 256];
+	size_t i;
 
 	utm_cfg_defaults(&cfg);
 	if (utm_cfg_load_file(path, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "utm-inspect: %s\n", err);
 		return -1;
 	}
+	ic = &cfg.inspect;
 	snprintf(o->lan, sizeof(o->lan), "%s", cfg.lan);
 	snprintf(o->wan, sizeof(o->wan), "%s", cfg.wan);
 	snprintf(o->pin_root, sizeof(o->pin_root), "%s", cfg.pin_root);
 	/* utm-load's event log: one file, both programs appending whole lines. */
-	snprintf(o->eve_buf, sizeof(o->eve_buf), "%s", cfg.event_log);
+	snprintf(o->eve_buf, sizeof(o->eve_buf), "%s", ic->eve[0] ? ic->eve : cfg.event_log);
 	o->eve = o->eve_buf;
+	if (ic->ports[0])
+		snprintf(o->ports, sizeof(o->ports), "%s", ic->ports);
+	o->depth_packets = ic->depth_packets;
+	o->flow_timeout_s = ic->flow_timeout_s;
+	o->closing_timeout_s = ic->closing_timeout_s;
+	/* Strings the opts own: cfg is freed below. */
+	for (i = 0; i < ic->n_drop_classes; i++) {
+		snprintf(o->cfg_classes[i], sizeof(o->cfg_classes[i]), "%s", ic->drop_classes[i]);
+		o->drop_classes[i] = o->cfg_classes[i];
+	}
+	o->n_drop_classes = ic->n_drop_classes;
+	memcpy(o->drop_sids, ic->drop_sids, ic->n_drop_sids * sizeof(o->drop_sids[0]));
+	o->n_drop_sids = ic->n_drop_sids;
+	o->ip_only_dir = NULL;
+	if (ic->ip_only_dir[0]) {
+		snprintf(o->cfg_ip_only_dir, sizeof(o->cfg_ip_only_dir), "%s", ic->ip_only_dir);
+		o->ip_only_dir = o->cfg_ip_only_dir;
+	}
+	free(o->rule_patterns);
+	if (utm_cfg_inspect_rules(&cfg, &o->rule_patterns, &o->n_rule_patterns)) {
+		fprintf(stderr, "utm-inspect: %s: out of memory\n", path);
+		utm_cfg_free(&cfg);
+		return -1;
+	}
 	utm_cfg_free(&cfg);
 	return 0;
+}
+
+/*
+ * Without --rules, the configuration's rule patterns, expanded now (a feed
+ * may have been unpacked since the configuration was written). A pattern
+ * that matches nothing is a warning: the feed may not have been fetched yet.
+ */
+static int expand_rule_patterns(struct opts *o)
+{
+	const size_t max = sizeof(o->rules) / sizeof(o->rules[0]);
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; !rc && i < o->n_rule_patterns; i++) {
+		const char *pat = o->rule_patterns[i];
+		glob_t g;
+		int grc = glob(pat, 0, NULL, &g);
+
+		if (grc == GLOB_NOMATCH) {
+			log_warn("inspect.rules: '%s' matches no file", pat);
+			globfree(&g);
+			continue;
+		}
+		if (grc) {
+			fprintf(stderr, "utm-inspect: inspect.rules: '%s': %s\n", pat,
+				grc == GLOB_NOSPACE ? "out of memory" : "read error");
+			globfree(&g);
+			return -1;
+		}
+		for (j = 0; !rc && j < g.gl_pathc; j++) {
+			char *file = o->nrules < max ? strdup(g.gl_pathv[j]) : NULL;
+
+			if (!file) {
+				fprintf(stderr, "utm-inspect: inspect.rules: %s\n",
+					o->nrules < max ? "out of memory" : "too many rule files");
+				rc = -1;
+			} else {
+				o->rules[o->nrules++] = file;
+			}
+		}
+		globfree(&g);
+	}
+	return rc;
 }
 
 static int number(const char *name, const char *v, unsigned int max, unsigned int *out)
@@ -118,14 +203,14 @@ static int number(const char *name, const char *v, unsigned int max, unsigned in
 
 int opts_parse(struct opts *o, int argc, char **argv)
 {
-	int c, rc = 0;
+	int c, rc = 0, class_flags = 0, sid_flags = 0;
 
 	snprintf(o->pin_root, sizeof(o->pin_root), "%s", UTM_DEFAULT_PIN_ROOT);
 	snprintf(o->ports, sizeof(o->ports), "%s", DEFAULT_PORTS);
-	o->depth_packets = 32;
+	o->depth_packets = UTM_INSPECT_DEFAULT_DEPTH;
 	o->queues = 1;
-	o->flow_timeout_s = 300;
-	o->closing_timeout_s = 10;
+	o->flow_timeout_s = UTM_INSPECT_DEFAULT_TIMEOUT;
+	o->closing_timeout_s = UTM_INSPECT_DEFAULT_CLOSING;
 	o->eve = "-";
 	/* The configuration first, so that flags override it. */
 	for (c = 1; c + 1 < argc; c++)
@@ -180,6 +265,9 @@ int opts_parse(struct opts *o, int argc, char **argv)
 			o->ip_only_dir = optarg;
 			break;
 		case OPT_DROP_CLASS:
+			/* The flags replace the configuration's list. */
+			if (!class_flags++)
+				o->n_drop_classes = 0;
 			if (o->n_drop_classes ==
 			    sizeof(o->drop_classes) / sizeof(o->drop_classes[0]))
 				rc = -1;
@@ -189,6 +277,8 @@ int opts_parse(struct opts *o, int argc, char **argv)
 		case OPT_DROP_SID: {
 			unsigned int sid = 0;
 
+			if (!sid_flags++)
+				o->n_drop_sids = 0;
 			rc = o->n_drop_sids == sizeof(o->drop_sids) / sizeof(o->drop_sids[0]) ||
 			     number("drop-sid", optarg, UINT32_MAX, &sid);
 			if (!rc)
@@ -209,6 +299,11 @@ int opts_parse(struct opts *o, int argc, char **argv)
 			o->rules[o->nrules++] = argv[optind];
 		}
 	}
+	if (!rc && !o->nrules)
+		rc = expand_rule_patterns(o);
+	free(o->rule_patterns);
+	o->rule_patterns = NULL;
+	o->n_rule_patterns = 0;
 	if (!rc && !o->pcap && (!o->lan[0] || !o->wan[0])) {
 		fprintf(stderr, "utm-inspect: --lan and --wan are required\n");
 		rc = -1;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* The ports the issue names: HTTP, SMTP, submission, POP3, IMAP, FTP, DNS (TCP and UDP), TLS. */
-#define OPTS_DEFAULT_PORTS                                                                   \
+#define OPTS_DEFAULT_PORTS                                                                         \
 	"tcp:80,tcp:8080,tcp:25,tcp:587,tcp:110,tcp:143,tcp:21,tcp:53,tcp:443,udp:53"
 
 struct opts {
@@ -29,6 +29,11 @@ struct opts {
 	uint32_t drop_sids[256]; /* --drop-sid SID */
 	size_t n_drop_sids;
 	const char *eve; /* EVE JSON output, "-" for stdout */
+	/* What the inspect: section of --config gave (flags override it). */
+	char cfg_classes[64][64];	 /* its drop-classtypes */
+	char cfg_ip_only_dir[PATH_MAX];	 /* its ip-only-dir */
+	char (*rule_patterns)[PATH_MAX]; /* its rules (glob patterns), used without --rules */
+	size_t n_rule_patterns;
 };
 
 /* Fill o from the command line (and --config first). 0, or -1 after a message on stderr. */

@@ -32,6 +32,9 @@ void utm_cfg_defaults(struct utm_cfg *cfg)
 	cfg->ev_burst_global = 2000;
 	cfg->dns_mode = UTM_DNS_NULL;
 	cfg->dns_ttl = 2; /* short, as Pi-hole: an unblocked name works again soon */
+	cfg->inspect.depth_packets = UTM_INSPECT_DEFAULT_DEPTH;
+	cfg->inspect.flow_timeout_s = UTM_INSPECT_DEFAULT_TIMEOUT;
+	cfg->inspect.closing_timeout_s = UTM_INSPECT_DEFAULT_CLOSING;
 }
 
 int utm_cfg_valid_list_name(const char *name)
@@ -94,6 +97,15 @@ void utm_cfg_free(struct utm_cfg *cfg)
 	free(cfg->lists);
 	cfg->lists = NULL;
 	cfg->nlists = 0;
+	free(cfg->inspect.rules);
+	cfg->inspect.rules = NULL;
+	cfg->inspect.nrules = 0;
+	free(cfg->inspect.drop_classes);
+	cfg->inspect.drop_classes = NULL;
+	cfg->inspect.n_drop_classes = 0;
+	free(cfg->inspect.drop_sids);
+	cfg->inspect.drop_sids = NULL;
+	cfg->inspect.n_drop_sids = 0;
 }
 
 void utm_feed_defaults(struct utm_feed_cfg *f)

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/iplist.h"
 
@@ -59,33 +60,33 @@ enum utm_feed_format {
 
 /* Where a feed comes from and how it is checked; zero for a local list. */
 struct utm_feed_cfg {
-	char url[UTM_CFG_URL_LEN];	    /* http://, https://, file:// */
-	int format;			    /* enum utm_feed_format */
-	unsigned int refresh_s;		    /* seconds between refreshes (default 3600) */
-	unsigned int timeout_s;		    /* one download (default 120) */
-	unsigned long max_size;		    /* bytes, after decompression (default 256 MiB) */
-	unsigned int max_change_pct;	    /* refuse size changes above this % (default 50) */
-	int allow_private;		    /* accept private/special ranges */
-	int allow_empty;		    /* accept an empty feed (default: refuse) */
+	char url[UTM_CFG_URL_LEN];	       /* http://, https://, file:// */
+	int format;			       /* enum utm_feed_format */
+	unsigned int refresh_s;		       /* seconds between refreshes (default 3600) */
+	unsigned int timeout_s;		       /* one download (default 120) */
+	unsigned long max_size;		       /* bytes, after decompression (default 256 MiB) */
+	unsigned int max_change_pct;	       /* refuse size changes above this % (default 50) */
+	int allow_private;		       /* accept private/special ranges */
+	int allow_empty;		       /* accept an empty feed (default: refuse) */
 	unsigned int min_prefix4, min_prefix6; /* refuse shorter block prefixes (8, 16) */
-	char sig_key[UTM_CFG_KEY_LEN];	    /* minisign public key: signature required */
-	char sig_url[UTM_CFG_URL_LEN];	    /* default: url + ".minisig" */
-	char api_key[UTM_CFG_KEY_LEN];	    /* sent as X-Api-Key (CrowdSec) */
-	char category_url[UTM_CFG_URL_LEN]; /* ET IP reputation: the category file */
-	unsigned int min_score;		    /* ET IP reputation: keep scores >= this */
-	unsigned char categories[256];	    /* ET IP reputation: 1 = keep; none set = all */
+	char sig_key[UTM_CFG_KEY_LEN];	       /* minisign public key: signature required */
+	char sig_url[UTM_CFG_URL_LEN];	       /* default: url + ".minisig" */
+	char api_key[UTM_CFG_KEY_LEN];	       /* sent as X-Api-Key (CrowdSec) */
+	char category_url[UTM_CFG_URL_LEN];    /* ET IP reputation: the category file */
+	unsigned int min_score;		       /* ET IP reputation: keep scores >= this */
+	unsigned char categories[256];	       /* ET IP reputation: 1 = keep; none set = all */
 };
 
 /* One list: where its entries come from and how they apply. */
 struct utm_list_cfg {
-	char name[48];	     /* unique, [A-Za-z0-9_.-] */
-	char path[PATH_MAX]; /* absolute, or made absolute relative to the config file */
-	int allow;	     /* 1: allowlist, 0: blocklist */
-	int dir;	     /* enum utm_dir from bpf/utm_types.h (IP lists) */
-	int severity;	     /* 1..3, default 2 */
-	int kind;	     /* enum utm_list_kind */
-	int refuse_invalid;  /* domain lists: 1 refuses the list on a bad line,
-			      * 0 (default) skips bad lines; IP lists always refuse */
+	char name[48];		  /* unique, [A-Za-z0-9_.-] */
+	char path[PATH_MAX];	  /* absolute, or made absolute relative to the config file */
+	int allow;		  /* 1: allowlist, 0: blocklist */
+	int dir;		  /* enum utm_dir from bpf/utm_types.h (IP lists) */
+	int severity;		  /* 1..3, default 2 */
+	int kind;		  /* enum utm_list_kind */
+	int refuse_invalid;	  /* domain lists: 1 refuses the list on a bad line,
+				   * 0 (default) skips bad lines; IP lists always refuse */
 	struct utm_feed_cfg feed; /* feed.url[0] != 0: a feed; path is then its cached copy */
 };
 
@@ -93,6 +94,34 @@ static inline int utm_list_is_feed(const struct utm_list_cfg *l)
 {
 	return l->feed.url[0] != '\0';
 }
+
+/* utm-inspect: the "inspect:" section. */
+#define UTM_CFG_MAX_RULE_PATTERNS   256 /* inspect.rules entries */
+#define UTM_CFG_MAX_DROP_CLASSES    64
+#define UTM_CFG_MAX_DROP_SIDS	    256
+#define UTM_CFG_CLASSTYPE_LEN	    64
+#define UTM_CFG_PORTS_LEN	    1024
+#define UTM_CFG_MAX_STEER_PORTS	    64 /* entries of a "tcp:80,udp:53" list */
+#define UTM_INSPECT_DEFAULT_DEPTH   32
+#define UTM_INSPECT_DEFAULT_TIMEOUT 300
+#define UTM_INSPECT_DEFAULT_CLOSING 10
+#define UTM_INSPECT_MAX_DEPTH	    (1u << 30)
+#define UTM_INSPECT_MAX_TIMEOUT	    86400
+
+struct utm_inspect_cfg {
+	/* Paths or glob(3) patterns, relative ones made absolute against the config's directory. */
+	char (*rules)[PATH_MAX];
+	size_t nrules;
+	int rules_set; /* rules: given (maybe empty); else utm_cfg_inspect_rules' default */
+	char (*drop_classes)[UTM_CFG_CLASSTYPE_LEN]; /* alert rules of these classtypes drop */
+	size_t n_drop_classes;
+	uint32_t *drop_sids; /* and these rules */
+	size_t n_drop_sids;
+	char ports[UTM_CFG_PORTS_LEN]; /* "tcp:80,udp:53", checked; "": utm-inspect's default */
+	unsigned int depth_packets, flow_timeout_s, closing_timeout_s;
+	char eve[PATH_MAX];	    /* "": the top-level event-log */
+	char ip_only_dir[PATH_MAX]; /* "": IP-only rules are not written out */
+};
 
 struct utm_cfg {
 	char lan[IF_NAMESIZE];
@@ -104,16 +133,17 @@ struct utm_cfg {
 	int drop_malformed;
 	unsigned int ev_rate_per_src, ev_burst_per_src;
 	unsigned int ev_rate_global, ev_burst_global;
-	int dns_mode;		  /* enum utm_dns_mode */
-	unsigned int dns_ttl;	  /* TTL of answers for blocked names */
+	int dns_mode;				   /* enum utm_dns_mode */
+	unsigned int dns_ttl;			   /* TTL of answers for blocked names */
 	unsigned char dns_sink4[4], dns_sink6[16]; /* sinkhole mode answers */
-	struct utm_list_cfg *lists; /* lists, then feeds (in file order) */
+	struct utm_list_cfg *lists;		   /* lists, then feeds (in file order) */
 	size_t nlists;
 	/* Never blocked by a feed: the gateway, resolvers, what the office needs. */
 	struct ip_prefix never_addrs[UTM_CFG_MAX_NEVER];
 	size_t n_never_addrs;
 	char never_names[UTM_CFG_MAX_NEVER][254]; /* canonical names */
 	size_t n_never_names;
+	struct utm_inspect_cfg inspect; /* lib/config_inspect.c */
 };
 
 /* Fill cfg with the defaults (no ports, no lists). */
@@ -167,5 +197,24 @@ void utm_feed_defaults(struct utm_feed_cfg *f);
 void utm_cfg_feed_path(const struct utm_cfg *cfg, const char *name, const char *suffix, char *buf,
 		       size_t len);
 void utm_cfg_set_feed_paths(struct utm_cfg *cfg);
+
+/*
+ * Parse a steering list "tcp:80,tcp:443,udp:53" (utm-inspect's --ports and
+ * inspect.ports): at most max entries into port[] and bits[] (UTM_STEER_TCP
+ * or UTM_STEER_UDP), *n of them. On error returns -1 with why = "'ITEM' is
+ * not tcp:PORT or udp:PORT (at most MAX)".
+ */
+int utm_cfg_parse_ports(const char *list, uint32_t *port, uint8_t *bits, size_t max, size_t *n,
+			char *why, size_t whylen);
+
+/*
+ * The rule files utm-inspect reads, as glob(3) patterns to expand at use
+ * time: inspect.rules when the configuration gives it, else the unpacked
+ * rules of every ips-rules feed (the .rules files of
+ * STATE_DIR/feeds/NAME.d/rules/, where the et-open feed of etc/utm.yaml
+ * unpacks) and the file of every ips-rules list, in file order. *out is
+ * malloc'ed (free it; NULL when *n is 0). 0, or -1 on no memory.
+ */
+int utm_cfg_inspect_rules(const struct utm_cfg *cfg, char (**out)[PATH_MAX], size_t *n);
 
 #endif /* UTM_CONFIG_H */

@@ -80,4 +80,8 @@ int cfg_set_feeds(struct walk *w, const char *what, const yaml_node_t *n, void *
 int cfg_set_never_block(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 			const void *arg);
 
+/* lib/config_inspect.c: the "inspect" top-level key (utm-inspect). */
+int cfg_set_inspect(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		    const void *arg);
+
 #endif /* UTM_CONFIG_PRIV_H */

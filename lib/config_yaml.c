@@ -20,8 +20,7 @@
 #include "config.h"
 #include "config_priv.h"
 
-int cfg_fail(struct walk *w, const yaml_node_t *n,
-						      const char *fmt, ...)
+int cfg_fail(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	int off;
@@ -128,16 +127,16 @@ static int set_ifname(struct walk *w, const char *what, const yaml_node_t *n, vo
 	if (!v)
 		return -1;
 	if (!valid_ifname(v))
-		return cfg_fail(w, n,
-			    "%s: '%s' is not a valid interface name (1..%d characters, no '/', ':' "
-			    "or spaces)",
-			    what, cfg_excerpt(v, q, sizeof(q)), IF_NAMESIZE - 1);
+		return cfg_fail(
+			w, n,
+			"%s: '%s' is not a valid interface name (1..%d characters, no '/', ':' "
+			"or spaces)",
+			what, cfg_excerpt(v, q, sizeof(q)), IF_NAMESIZE - 1);
 	strcpy(dst, v);
 	return 0;
 }
 
-int cfg_set_path(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-		    const void *arg)
+int cfg_set_path(struct walk *w, const char *what, const yaml_node_t *n, void *dst, const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "a path");
 
@@ -160,14 +159,14 @@ static int set_uint(struct walk *w, const char *what, const yaml_node_t *n, void
 		return -1;
 	if (cfg_parse_uint(v, UTM_CFG_MAX_EVENT_RATE, &u))
 		return cfg_fail(w, n, "%s: expected an integer 0..%d, got '%s'", what,
-			    UTM_CFG_MAX_EVENT_RATE, cfg_excerpt(v, q, sizeof(q)));
+				UTM_CFG_MAX_EVENT_RATE, cfg_excerpt(v, q, sizeof(q)));
 	*(unsigned int *)dst = (unsigned int)u;
 	return 0;
 }
 
 /* arg: a NULL-terminated array of struct choice. */
 int cfg_set_choice(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-		      const void *arg)
+		   const void *arg)
 {
 	const struct choice *c, *choices = arg;
 	const char *v = cfg_text(w, what, n, "a word");
@@ -183,7 +182,8 @@ int cfg_set_choice(struct walk *w, const char *what, const yaml_node_t *n, void 
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 c == choices ? "" : " | ", c->name);
 	}
-	return cfg_fail(w, n, "%s: expected %s, got '%s'", what, names, cfg_excerpt(v, q, sizeof(q)));
+	return cfg_fail(w, n, "%s: expected %s, got '%s'", what, names,
+			cfg_excerpt(v, q, sizeof(q)));
 }
 
 /* arg: the struct section of the nested mapping, filled into the same obj. */
@@ -206,7 +206,7 @@ static int set_ports(struct walk *w, const char *what, const yaml_node_t *n, voi
 }
 
 int cfg_set_list_name(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-			 const void *arg)
+		      const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "a name");
 	char q[40];
@@ -228,7 +228,7 @@ int cfg_set_list_name(struct walk *w, const char *what, const yaml_node_t *n, vo
 
 /* Relative list files are relative to the configuration, not the cwd. */
 int cfg_set_list_file(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-			 const void *arg)
+		      const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "a path");
 	int len;
@@ -246,7 +246,7 @@ int cfg_set_list_file(struct walk *w, const char *what, const yaml_node_t *n, vo
 }
 
 int cfg_set_severity(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-			const void *arg)
+		     const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "an integer");
 	unsigned long u;
@@ -256,7 +256,7 @@ int cfg_set_severity(struct walk *w, const char *what, const yaml_node_t *n, voi
 		return -1;
 	if (cfg_parse_uint(v, 3, &u) || u < 1)
 		return cfg_fail(w, n, "%s: expected 1, 2 or 3, got '%s'", what,
-			    cfg_excerpt(v, q, sizeof(q)));
+				cfg_excerpt(v, q, sizeof(q)));
 	*(int *)dst = (int)u;
 	return 0;
 }
@@ -331,8 +331,7 @@ static int set_dns_mode(struct walk *w, const char *what, const yaml_node_t *n, 
 }
 
 /* arg: (void *)4 or (void *)6, the address family expected. */
-int cfg_set_addr(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-		    const void *arg)
+int cfg_set_addr(struct walk *w, const char *what, const yaml_node_t *n, void *dst, const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "an address");
 	int v6 = arg == (const void *)6;
@@ -342,7 +341,7 @@ int cfg_set_addr(struct walk *w, const char *what, const yaml_node_t *n, void *d
 		return -1;
 	if (inet_pton(v6 ? AF_INET6 : AF_INET, v, dst) != 1)
 		return cfg_fail(w, n, "%s: '%s' is not an IPv%d address", what,
-			    cfg_excerpt(v, q, sizeof(q)), v6 ? 6 : 4);
+				cfg_excerpt(v, q, sizeof(q)), v6 ? 6 : 4);
 	return 0;
 }
 
@@ -433,6 +432,7 @@ static const struct field top_fields[] = {
 	{"lists", set_lists, 0, NULL},
 	{"feeds", cfg_set_feeds, 0, NULL},
 	{"never-block", cfg_set_never_block, 0, NULL},
+	{"inspect", cfg_set_inspect, 0, NULL},
 };
 
 static const struct section top = {top_fields, ARRAY_SIZE(top_fields)};
@@ -458,11 +458,12 @@ static int set_pair(struct walk *w, const yaml_node_pair_t *p, const char *prefi
 
 	key = (const char *)k->data.scalar.value;
 	if (k->type != YAML_SCALAR_NODE || strlen(key) != k->data.scalar.length)
-		return cfg_fail(w, k, "%s: keys must be plain words", *prefix ? prefix : "top level");
+		return cfg_fail(w, k, "%s: keys must be plain words",
+				*prefix ? prefix : "top level");
 	f = find_field(s, key);
 	if (!f)
 		return cfg_fail(w, k, "unknown key '%s'%s%s", cfg_excerpt(key, q, sizeof(q)),
-			    *prefix ? " in " : "", prefix);
+				*prefix ? " in " : "", prefix);
 	if (*seen & (1u << (f - s->fields)))
 		return cfg_fail(w, k, "duplicate key '%s'", key);
 	*seen |= 1u << (f - s->fields);
@@ -472,7 +473,7 @@ static int set_pair(struct walk *w, const yaml_node_pair_t *p, const char *prefi
 
 /* An absent section (a key with nothing after it) is an empty one. */
 int cfg_walk_map(struct walk *w, const yaml_node_t *map, const char *prefix,
-		    const struct section *s, void *obj)
+		 const struct section *s, void *obj)
 {
 	const yaml_node_pair_t *p;
 	unsigned int seen = 0;
@@ -481,7 +482,7 @@ int cfg_walk_map(struct walk *w, const yaml_node_t *map, const char *prefix,
 		return 0;
 	if (map->type != YAML_MAPPING_NODE)
 		return cfg_fail(w, map, "%s: expected a mapping, got a %s",
-			    *prefix ? prefix : "top level", cfg_kind_name(map));
+				*prefix ? prefix : "top level", cfg_kind_name(map));
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++)
 		if (set_pair(w, p, prefix, s, obj, &seen))
 			return -1;
@@ -545,17 +546,34 @@ static int walk_document(struct walk *w, yaml_parser_t *p, const char *buf, size
 	return rc;
 }
 
+/* A heap copy of n elements of size sz (NULL for none); *failed set on no memory. */
+static void *dup_array(const void *src, size_t n, size_t sz, int *failed)
+{
+	void *p;
+
+	if (!n)
+		return NULL;
+	p = malloc(n * sz);
+	if (!p) {
+		*failed = 1;
+		return NULL;
+	}
+	return memcpy(p, src, n * sz);
+}
+
 static int copy_cfg(struct utm_cfg *dst, const struct utm_cfg *src)
 {
+	const struct utm_inspect_cfg *si = &src->inspect;
+	struct utm_inspect_cfg *di = &dst->inspect;
+	int failed = 0;
+
 	*dst = *src;
-	dst->lists = NULL;
-	if (!src->nlists)
-		return 0;
-	dst->lists = malloc(src->nlists * sizeof(*dst->lists));
-	if (!dst->lists)
-		return -1;
-	memcpy(dst->lists, src->lists, src->nlists * sizeof(*dst->lists));
-	return 0;
+	dst->lists = dup_array(src->lists, src->nlists, sizeof(*src->lists), &failed);
+	di->rules = dup_array(si->rules, si->nrules, sizeof(*si->rules), &failed);
+	di->drop_classes =
+		dup_array(si->drop_classes, si->n_drop_classes, sizeof(*si->drop_classes), &failed);
+	di->drop_sids = dup_array(si->drop_sids, si->n_drop_sids, sizeof(*si->drop_sids), &failed);
+	return failed ? -1 : 0;
 }
 
 static const char *dir_of(const char *filename, char *buf, size_t len)

@@ -16,9 +16,10 @@ flow_entries() {
 	bpftool -j map dump pinned "$LAB_PIN_ROOT/inspect_flows" 2>/dev/null |
 		jq '[.[] | select(.formatted.value.verdict == 1)] | length'
 }
-port_bits() {
-	bpftool -j map lookup pinned "$LAB_PIN_ROOT/inspect_ports" key 80 0 0 0 2>/dev/null |
-		jq '.formatted.value'
+port_bits() { # [PORT], default 80
+	local p=${1:-80}
+	bpftool -j map lookup pinned "$LAB_PIN_ROOT/inspect_ports" \
+		key $((p & 255)) $((p >> 8)) 0 0 2>/dev/null | jq '.formatted.value'
 }
 download() { # download OUT [CURL ARGS...]
 	local out=$1
@@ -56,6 +57,28 @@ check_eq "ICMP and DNS over UDP are not steered" "$before" "$(steered)"
 kill -TERM "$INSPECT_PID"
 wait "$INSPECT_PID"
 check_eq "a clean stop takes port 80 out of the steering map" 0 "$(port_bits)"
+
+# --- rules and ports from the configuration's inspect: section; the UDP
+# ports the rules name are steered beside them
+cat >"$LAB_RUN/udp-steer.rules" <<'EOF'
+alert udp any any -> any 1900 (msg:"ssdp search"; content:"M-SEARCH"; sid:9100001;)
+alert udp any any -> any any (msg:"any udp"; content:"xyzzy"; sid:9100002;)
+EOF
+cat >"$LAB_RUN/inspect.yaml" <<EOF
+inspect:
+  rules: [$LAB_RUN/udp-steer*.rules, $LAB_RUN/none/*.rules]
+  ports: tcp:80
+EOF
+t_start_inspect --config "$LAB_RUN/inspect.yaml" || exit 1
+check_eq "inspect.ports of the configuration: port 80 for TCP" 1 "$(port_bits)"
+check_eq "the UDP port a rule names is steered (1900, UDP)" 2 "$(port_bits 1900)"
+check "the log counts it and the UDP rule on any port" grep -q \
+	'steering 1 UDP ports named by rules (1 UDP rules on any port' "$LAB_RUN/utm-inspect.log"
+check "a rules pattern matching nothing is a warning" grep -q \
+	"matches no file" "$LAB_RUN/utm-inspect.log"
+kill -TERM "$INSPECT_PID"
+wait "$INSPECT_PID"
+check_eq "a clean stop takes port 1900 out of the steering map" 0 "$(port_bits 1900)"
 
 # --- SIGKILL in the middle of a download: the kernel empties the socket
 # slots and XDP forwards the rest of the flow itself

@@ -131,6 +131,13 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg.lists[7].feed.allow_empty, 1);
 	assert_string_equal(cfg.lists[7].feed.api_key, "0123456789abcdef");
 	assert_int_equal(cfg.lists[8].kind, UTM_LIST_KIND_IPS_RULES);
+	assert_int_equal(cfg.inspect.nrules, 2);
+	snprintf(drop, sizeof(drop), "%s/tests/fixtures/local.rules", top);
+	assert_string_equal(cfg.inspect.rules[1], drop);
+	assert_string_equal(cfg.inspect.drop_classes[0], "trojan-activity");
+	assert_int_equal(cfg.inspect.drop_sids[0], 2024897);
+	assert_string_equal(cfg.inspect.ports, "tcp:80,tcp:443,udp:53");
+	assert_string_equal(cfg.inspect.ip_only_dir, "/var/lib/utm-lab/ips");
 	utm_cfg_free(&cfg);
 	assert_null(cfg.lists);
 	assert_int_equal(cfg.nlists, 0);
@@ -165,8 +172,8 @@ static void test_partial(void **state)
 /* The DNS guard's settings and domain lists. */
 static void test_dns(void **state)
 {
-	static const unsigned char sink6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x99 };
-	static const unsigned char sink4[4] = { 198, 51, 100, 99 };
+	static const unsigned char sink6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x99};
+	static const unsigned char sink4[4] = {198, 51, 100, 99};
 	struct utm_cfg cfg;
 	char err[256];
 
@@ -357,6 +364,46 @@ static const struct bad_case bad_cases[] = {
 	{"lists:\n  - name: a\n    severity: 3\n", "t.yaml:2: lists: 'a' has no file"},
 	{"lists:\n  - name: a\n    file: a\n  - name: b\n    file: b\n  - name: a\n    file: c\n",
 	 "t.yaml:6: lists.name: duplicate list name 'a'"},
+	/* inspect: utm-inspect's defaults */
+	{"inspect:\n  rules: [a.rules]\n  drop-class: [x]\n",
+	 "t.yaml:3: unknown key 'drop-class' in inspect"},
+	{"inspect:\n  ports: tcp:80,udp:http\n",
+	 "t.yaml:2: inspect.ports: 'udp:http' is not tcp:PORT or udp:PORT (at most 64)"},
+	{"inspect:\n  ports: tcp:80,tcp:0\n",
+	 "t.yaml:2: inspect.ports: 'tcp:0' is not tcp:PORT or udp:PORT (at most 64)"},
+	{"inspect:\n  ports: sctp:80\n",
+	 "t.yaml:2: inspect.ports: 'sctp:80' is not tcp:PORT or udp:PORT (at most 64)"},
+	{"inspect:\n  ports: [tcp:80]\n",
+	 "t.yaml:2: inspect.ports: expected a port list such as tcp:80,tcp:443,udp:53, got a "
+	 "sequence"},
+	{"inspect:\n  ports: \",\"\n",
+	 "t.yaml:2: inspect.ports: no port (expected e.g. tcp:80,tcp:443,udp:53)"},
+	{"inspect:\n  drop-sids:\n    - 2001\n    - 20x1\n",
+	 "t.yaml:4: inspect.drop-sids: expected a rule sid 1..4294967295, got '20x1'"},
+	{"inspect:\n  drop-sids: [0]\n",
+	 "t.yaml:2: inspect.drop-sids: expected a rule sid 1..4294967295, got '0'"},
+	{"inspect:\n  drop-sids: [4294967296]\n",
+	 "t.yaml:2: inspect.drop-sids: expected a rule sid 1..4294967295, got '4294967296'"},
+	{"inspect:\n  drop-sids: 2001\n",
+	 "t.yaml:2: inspect.drop-sids: expected a sequence, got a scalar"},
+	{"inspect:\n  rules: /etc/suricata/rules/*.rules\n",
+	 "t.yaml:2: inspect.rules: expected a sequence, got a scalar"},
+	{"inspect:\n  rules:\n    a: b\n",
+	 "t.yaml:3: inspect.rules: expected a sequence, got a mapping"},
+	{"inspect:\n  rules:\n    - [a]\n",
+	 "t.yaml:3: inspect.rules: expected a path, got a sequence"},
+	{"inspect:\n  drop-classtypes: [trojan-activity, \"bad class\"]\n",
+	 "t.yaml:2: inspect.drop-classtypes: 'bad class' is not a classtype name (1..63 "
+	 "characters of A-Z a-z 0-9 _ . -)"},
+	{"inspect:\n  depth-packets: -1\n",
+	 "t.yaml:2: inspect.depth-packets: expected an integer 0..1073741824, got '-1'"},
+	{"inspect:\n  flow-timeout: 86401\n",
+	 "t.yaml:2: inspect.flow-timeout: expected an integer 0..86400, got '86401'"},
+	{"inspect:\n  closing-timeout: 10s\n",
+	 "t.yaml:2: inspect.closing-timeout: expected an integer 0..86400, got '10s'"},
+	{"inspect:\n  eve: [a]\n", "t.yaml:2: inspect.eve: expected a path, got a sequence"},
+	{"inspect:\n  ip-only-dir:\n", "t.yaml:2: inspect.ip-only-dir: missing value"},
+	{"inspect: [rules]\n", "t.yaml:1: inspect: expected a mapping, got a sequence"},
 	/* YAML syntax */
 	{"ports:\n  lan: eth1\n wan: eth2\n",
 	 "t.yaml:3: did not find expected key (while parsing a block mapping at line 1)"},
@@ -439,12 +486,132 @@ static void test_feeds(void **state)
 	utm_cfg_free(&cfg);
 }
 
+/* The inspect: section, utm-inspect's defaults. */
+static void test_inspect(void **state)
+{
+	static const char yaml[] = "event-log: /var/log/utm/eve.json\n"
+				   "inspect:\n"
+				   "  rules:\n"
+				   "    - /var/lib/utm/feeds/et-open.d/rules/*.rules\n"
+				   "    - local.rules\n"
+				   "  drop-classtypes: [trojan-activity, command-and-control]\n"
+				   "  drop-sids: [2001, 4294967295]\n"
+				   "  ports: tcp:80,tcp:443,udp:53\n"
+				   "  depth-packets: 64\n"
+				   "  flow-timeout: 600\n"
+				   "  closing-timeout: 0\n"
+				   "  eve: /var/log/utm/eve-inspect.json\n"
+				   "  ip-only-dir: /var/lib/utm/ips\n";
+	char(*pat)[PATH_MAX];
+	struct utm_cfg cfg;
+	char err[256];
+	size_t n;
+
+	utm_cfg_defaults(&cfg);
+	if (parse(yaml, "/etc/utm/utm.yaml", &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.inspect.rules_set, 1);
+	assert_int_equal(cfg.inspect.nrules, 2);
+	assert_string_equal(cfg.inspect.rules[0], "/var/lib/utm/feeds/et-open.d/rules/*.rules");
+	assert_string_equal(cfg.inspect.rules[1], "/etc/utm/local.rules");
+	assert_int_equal(cfg.inspect.n_drop_classes, 2);
+	assert_string_equal(cfg.inspect.drop_classes[0], "trojan-activity");
+	assert_string_equal(cfg.inspect.drop_classes[1], "command-and-control");
+	assert_int_equal(cfg.inspect.n_drop_sids, 2);
+	assert_int_equal(cfg.inspect.drop_sids[0], 2001);
+	assert_int_equal(cfg.inspect.drop_sids[1], 4294967295u);
+	assert_string_equal(cfg.inspect.ports, "tcp:80,tcp:443,udp:53");
+	assert_int_equal(cfg.inspect.depth_packets, 64);
+	assert_int_equal(cfg.inspect.flow_timeout_s, 600);
+	assert_int_equal(cfg.inspect.closing_timeout_s, 0);
+	assert_string_equal(cfg.inspect.eve, "/var/log/utm/eve-inspect.json");
+	assert_string_equal(cfg.inspect.ip_only_dir, "/var/lib/utm/ips");
+	assert_int_equal(utm_cfg_inspect_rules(&cfg, &pat, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(pat[1], "/etc/utm/local.rules");
+	free(pat);
+
+	/* A bad second file leaves the first one's section whole (deep copies). */
+	assert_int_equal(
+		parse("inspect:\n  drop-sids: [1]\n  ports: x\n", "b.yaml", &cfg, err, sizeof(err)),
+		-1);
+	assert_string_equal(err, "b.yaml:3: inspect.ports: 'x' is not tcp:PORT or udp:PORT (at "
+				 "most 64)");
+	assert_int_equal(cfg.inspect.n_drop_sids, 2);
+	assert_int_equal(cfg.inspect.drop_sids[1], 4294967295u);
+	/* A later file's lists replace the earlier ones; an empty rules list means none. */
+	assert_int_equal(parse("inspect:\n  rules: []\n  drop-sids: [7]\n", "c.yaml", &cfg, err,
+			       sizeof(err)),
+			 0);
+	assert_int_equal(cfg.inspect.rules_set, 1);
+	assert_int_equal(cfg.inspect.nrules, 0);
+	assert_int_equal(cfg.inspect.n_drop_sids, 1);
+	assert_int_equal(cfg.inspect.drop_sids[0], 7);
+	assert_int_equal(cfg.inspect.n_drop_classes, 2);
+	assert_int_equal(utm_cfg_inspect_rules(&cfg, &pat, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(pat);
+	utm_cfg_free(&cfg);
+	assert_null(cfg.inspect.rules);
+	assert_null(cfg.inspect.drop_classes);
+	assert_null(cfg.inspect.drop_sids);
+}
+
+/* No inspect: section: utm-inspect's own defaults, the rules from the ips-rules feeds. */
+static void test_inspect_defaults(void **state)
+{
+	static const char yaml[] = "state-dir: /srv/utm\n"
+				   "lists:\n"
+				   "  - name: mine\n"
+				   "    file: my.rules\n"
+				   "    kind: ips-rules\n"
+				   "  - name: drop\n"
+				   "    file: drop.txt\n"
+				   "feeds:\n"
+				   "  - name: feodo\n"
+				   "    url: https://x.example/feodo.txt\n"
+				   "  - name: et-open\n"
+				   "    url: https://x.example/emerging.rules.tar.gz\n"
+				   "    kind: ips-rules\n";
+	char(*pat)[PATH_MAX];
+	struct utm_cfg cfg;
+	char err[256];
+	size_t n;
+
+	utm_cfg_defaults(&cfg);
+	assert_null(cfg.inspect.rules);
+	assert_int_equal(cfg.inspect.rules_set, 0);
+	assert_int_equal(cfg.inspect.n_drop_classes, 0);
+	assert_int_equal(cfg.inspect.n_drop_sids, 0);
+	assert_string_equal(cfg.inspect.ports, "");
+	assert_int_equal(cfg.inspect.depth_packets, 32);
+	assert_int_equal(cfg.inspect.flow_timeout_s, 300);
+	assert_int_equal(cfg.inspect.closing_timeout_s, 10);
+	assert_string_equal(cfg.inspect.eve, "");
+	assert_string_equal(cfg.inspect.ip_only_dir, "");
+	/* Nothing configured: no rules. */
+	assert_int_equal(utm_cfg_inspect_rules(&cfg, &pat, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(pat);
+	if (parse(yaml, "/etc/utm/utm.yaml", &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.inspect.rules_set, 0);
+	assert_int_equal(cfg.inspect.depth_packets, 32);
+	assert_int_equal(utm_cfg_inspect_rules(&cfg, &pat, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(pat[0], "/etc/utm/my.rules");
+	assert_string_equal(pat[1], "/srv/utm/feeds/et-open.d/rules/*.rules");
+	free(pat);
+	utm_cfg_free(&cfg);
+}
+
 /* The configuration shipped as /etc/utm/utm.yaml parses, and every list is a feed. */
 static void test_shipped_default(void **state)
 {
 	char path[PATH_MAX + 32], err[512];
+	char(*pat)[PATH_MAX];
 	struct utm_cfg cfg;
-	size_t i;
+	size_t i, n;
 
 	snprintf(path, sizeof(path), "%s/etc/utm.yaml", top);
 	utm_cfg_defaults(&cfg);
@@ -455,6 +622,14 @@ static void test_shipped_default(void **state)
 		assert_true(utm_list_is_feed(&cfg.lists[i]));
 		assert_int_equal(strncmp(cfg.lists[i].feed.url, "https://", 8), 0);
 	}
+	/* utm-inspect reads the et-open feed's rules, alerting only. */
+	assert_int_equal(utm_cfg_inspect_rules(&cfg, &pat, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(pat[0], "/var/lib/utm/feeds/et-open.d/rules/*.rules");
+	free(pat);
+	assert_int_equal(cfg.inspect.n_drop_classes, 0);
+	assert_int_equal(cfg.inspect.n_drop_sids, 0);
+	assert_int_equal(cfg.inspect.depth_packets, 32);
 	utm_cfg_free(&cfg);
 }
 
@@ -685,6 +860,8 @@ int main(void)
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_feeds),
 		cmocka_unit_test(test_shipped_default),
+		cmocka_unit_test(test_inspect),
+		cmocka_unit_test(test_inspect_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_files),
 		cmocka_unit_test(test_add_list),

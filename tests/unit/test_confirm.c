@@ -174,6 +174,36 @@ static void test_packet_checks(void **state)
 	rule_free(r);
 }
 
+/* only_stream rules need the reassembled stream, no_stream rules the packet. */
+static void test_stream_flags(void **state)
+{
+	static const char *const rules[] = {
+		R("flow:only_stream; content:\"x\";"),
+		R("flow:no_stream; content:\"x\";"),
+	};
+	struct confirm_bufs b = {.to_server = 1, .established = 1, .dsize = 3};
+	int i, stream;
+
+	b.p[RULE_BUF_PAYLOAD] = (const uint8_t *)"axb";
+	b.len[RULE_BUF_PAYLOAD] = 3;
+	for (i = 0; i < 2; i++) {
+		for (stream = 0; stream < 2; stream++) {
+			struct rule_error err;
+			struct confirm_rule *c;
+			struct rule *r = NULL;
+			char why[200];
+
+			assert_int_equal(rule_parse(rules[i], strlen(rules[i]), NULL, &r, &err),
+					 RULE_OK);
+			c = confirm_compile(r, why, sizeof(why));
+			b.stream = stream;
+			assert_int_equal(confirm_match(c, &b), i == 0 ? stream : !stream);
+			confirm_free(c);
+			rule_free(r);
+		}
+	}
+}
+
 /* A payload built to make backtracking explode stays within the budget. */
 static void test_budget(void **state)
 {
@@ -222,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_isdataat_pcre),	cmocka_unit_test(test_sticky_buffers),
 		cmocka_unit_test(test_packet_checks),	cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_bad_pcre),	cmocka_unit_test(test_long_buffer),
+		cmocka_unit_test(test_stream_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

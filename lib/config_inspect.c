@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * utm.yaml: the "inspect" key, utm-inspect's defaults (its command-line
+ * flags override them): the rule files, the drop policy, the steered ports
+ * and the flow limits. Rule patterns are kept as written (relative ones
+ * made absolute against the configuration's directory) and expanded by
+ * utm-inspect when it starts, so that a feed unpacked later is found.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/types.h>
+
+#include "../bpf/utm_types.h"
+#include "config_priv.h"
+
+#define INSPECT(m) offsetof(struct utm_cfg, inspect.m)
+
+int utm_cfg_parse_ports(const char *list, uint32_t *port, uint8_t *bits, size_t max, size_t *n,
+			char *why, size_t whylen)
+{
+	char *buf = strdup(list), *tok, *save = NULL;
+
+	if (!buf) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	*n = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint8_t b = !strncmp(tok, "tcp:", 4)   ? UTM_STEER_TCP
+			    : !strncmp(tok, "udp:", 4) ? UTM_STEER_UDP
+						       : 0;
+		unsigned long p;
+
+		if (!b || cfg_parse_uint(tok + 4, 65535, &p) || p < 1 || *n == max) {
+			char q[40];
+
+			snprintf(why, whylen, "'%s' is not tcp:PORT or udp:PORT (at most %zu)",
+				 cfg_excerpt(tok, q, sizeof(q)), max);
+			free(buf);
+			return -1;
+		}
+		port[*n] = (uint32_t)p;
+		bits[(*n)++] = b;
+	}
+	free(buf);
+	return 0;
+}
+
+/* Room for one more element of size sz in *arr (n of them); NULL on no memory. */
+static void *grow(void *arr, size_t n, size_t sz)
+{
+	return realloc(arr, (n + 1) * sz);
+}
+
+static int add_rule(struct walk *w, const char *what, const yaml_node_t *n)
+{
+	struct utm_inspect_cfg *ic = &w->cfg->inspect;
+	char(*rules)[PATH_MAX];
+
+	if (ic->nrules >= UTM_CFG_MAX_RULE_PATTERNS)
+		return cfg_fail(w, n, "%s: more than %d entries", what, UTM_CFG_MAX_RULE_PATTERNS);
+	rules = grow(ic->rules, ic->nrules, sizeof(*rules));
+	if (!rules)
+		return cfg_fail(w, n, "%s: out of memory", what);
+	ic->rules = rules;
+	/* A path or a glob pattern: relative to the configuration, as list files. */
+	if (cfg_set_list_file(w, what, n, rules[ic->nrules], NULL))
+		return -1;
+	ic->nrules++;
+	return 0;
+}
+
+/* A later file's rules replace the earlier ones; an empty sequence means none. */
+static int set_rules(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		     const void *arg)
+{
+	struct utm_inspect_cfg *ic = &w->cfg->inspect;
+
+	free(ic->rules);
+	ic->rules = NULL;
+	ic->nrules = 0;
+	ic->rules_set = 1;
+	return cfg_each_item(w, what, n, add_rule);
+}
+
+static int valid_classtype(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (i >= UTM_CFG_CLASSTYPE_LEN - 1 ||
+		    !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return 0;
+	return i > 0;
+}
+
+static int add_class(struct walk *w, const char *what, const yaml_node_t *n)
+{
+	struct utm_inspect_cfg *ic = &w->cfg->inspect;
+	const char *v = cfg_text(w, what, n, "a classtype");
+	char(*classes)[UTM_CFG_CLASSTYPE_LEN];
+	char q[40];
+
+	if (!v)
+		return -1;
+	if (!valid_classtype(v))
+		return cfg_fail(w, n,
+				"%s: '%s' is not a classtype name (1..%d characters of A-Z a-z "
+				"0-9 _ . -)",
+				what, cfg_excerpt(v, q, sizeof(q)), UTM_CFG_CLASSTYPE_LEN - 1);
+	if (ic->n_drop_classes >= UTM_CFG_MAX_DROP_CLASSES)
+		return cfg_fail(w, n, "%s: more than %d classtypes", what,
+				UTM_CFG_MAX_DROP_CLASSES);
+	classes = grow(ic->drop_classes, ic->n_drop_classes, sizeof(*classes));
+	if (!classes)
+		return cfg_fail(w, n, "%s: out of memory", what);
+	ic->drop_classes = classes;
+	strcpy(classes[ic->n_drop_classes++], v);
+	return 0;
+}
+
+static int set_classes(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		       const void *arg)
+{
+	struct utm_inspect_cfg *ic = &w->cfg->inspect;
+
+	free(ic->drop_classes);
+	ic->drop_classes = NULL;
+	ic->n_drop_classes = 0;
+	return cfg_each_item(w, what, n, add_class);
+}
+
+static int add_sid(struct walk *w, const char *what, const yaml_node_t *n)
+{
+	struct utm_inspect_cfg *ic = &w->cfg->inspect;
+	const char *v = cfg_text(w, what, n, "a rule sid");
+	unsigned long sid;
+	uint32_t *sids;
+	char q[40];
+
+	if (!v)
+		return -1;
+	if (cfg_parse_uint(v, UINT32_MAX, &sid) || !sid)
+		return cfg_fail(w, n, "%s: expected a rule sid 1..%u, got '%s'", what, UINT32_MAX,
+				cfg_excerpt(v, q, sizeof(q)));
+	if (ic->n_drop_sids >= UTM_CFG_MAX_DROP_SIDS)
+		return cfg_fail(w, n, "%s: more than %d sids", what, UTM_CFG_MAX_DROP_SIDS);
+	sids = grow(ic->drop_sids, ic->n_drop_sids, sizeof(*sids));
+	if (!sids)
+		return cfg_fail(w, n, "%s: out of memory", what);
+	ic->drop_sids = sids;
+	sids[ic->n_drop_sids++] = (uint32_t)sid;
+	return 0;
+}
+
+static int set_sids(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		    const void *arg)
+{
+	struct utm_inspect_cfg *ic = &w->cfg->inspect;
+
+	free(ic->drop_sids);
+	ic->drop_sids = NULL;
+	ic->n_drop_sids = 0;
+	return cfg_each_item(w, what, n, add_sid);
+}
+
+/* The --ports syntax, checked now so that a typo names its line. */
+static int set_steer_ports(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+			   const void *arg)
+{
+	const char *v = cfg_text(w, what, n, "a port list such as tcp:80,tcp:443,udp:53");
+	uint32_t port[UTM_CFG_MAX_STEER_PORTS];
+	uint8_t bits[UTM_CFG_MAX_STEER_PORTS];
+	char why[128];
+	size_t np;
+
+	if (!v)
+		return -1;
+	if (strlen(v) >= UTM_CFG_PORTS_LEN)
+		return cfg_fail(w, n, "%s: longer than %d bytes", what, UTM_CFG_PORTS_LEN - 1);
+	if (utm_cfg_parse_ports(v, port, bits, UTM_CFG_MAX_STEER_PORTS, &np, why, sizeof(why)))
+		return cfg_fail(w, n, "%s: %s", what, why);
+	if (!np)
+		return cfg_fail(w, n, "%s: no port (expected e.g. tcp:80,tcp:443,udp:53)", what);
+	strcpy(dst, v);
+	return 0;
+}
+
+/* arg: (void *)maximum; stored as unsigned int. */
+static int set_count(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		     const void *arg)
+{
+	const char *v = cfg_text(w, what, n, "an integer");
+	unsigned long max = (unsigned long)arg, u;
+	char q[40];
+
+	if (!v)
+		return -1;
+	if (cfg_parse_uint(v, max, &u))
+		return cfg_fail(w, n, "%s: expected an integer 0..%lu, got '%s'", what, max,
+				cfg_excerpt(v, q, sizeof(q)));
+	*(unsigned int *)dst = (unsigned int)u;
+	return 0;
+}
+
+static const struct field inspect_fields[] = {
+	{"rules", set_rules, 0, NULL},
+	{"drop-classtypes", set_classes, 0, NULL},
+	{"drop-sids", set_sids, 0, NULL},
+	{"ports", set_steer_ports, INSPECT(ports), NULL},
+	{"depth-packets", set_count, INSPECT(depth_packets), (const void *)UTM_INSPECT_MAX_DEPTH},
+	{"flow-timeout", set_count, INSPECT(flow_timeout_s), (const void *)UTM_INSPECT_MAX_TIMEOUT},
+	{"closing-timeout", set_count, INSPECT(closing_timeout_s),
+	 (const void *)UTM_INSPECT_MAX_TIMEOUT},
+	{"eve", cfg_set_path, INSPECT(eve), NULL},
+	{"ip-only-dir", cfg_set_path, INSPECT(ip_only_dir), NULL},
+};
+
+static const struct section inspect_section = {inspect_fields, ARRAY_SIZE(inspect_fields)};
+
+int cfg_set_inspect(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		    const void *arg)
+{
+	return cfg_walk_map(w, n, what, &inspect_section, dst);
+}
+
+int utm_cfg_inspect_rules(const struct utm_cfg *cfg, char (**out)[PATH_MAX], size_t *n)
+{
+	const struct utm_inspect_cfg *ic = &cfg->inspect;
+	char(*pat)[PATH_MAX];
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (ic->rules_set) {
+		if (!ic->nrules)
+			return 0;
+		pat = malloc(ic->nrules * sizeof(*pat));
+		if (!pat)
+			return -1;
+		memcpy(pat, ic->rules, ic->nrules * sizeof(*pat));
+		*out = pat;
+		*n = ic->nrules;
+		return 0;
+	}
+	for (i = 0; i < cfg->nlists; i++)
+		k += cfg->lists[i].kind == UTM_LIST_KIND_IPS_RULES;
+	if (!k)
+		return 0;
+	pat = malloc(k * sizeof(*pat));
+	if (!pat)
+		return -1;
+	for (i = 0, k = 0; i < cfg->nlists; i++) {
+		const struct utm_list_cfg *l = &cfg->lists[i];
+
+		if (l->kind != UTM_LIST_KIND_IPS_RULES)
+			continue;
+		/* A feed's archive is unpacked into NAME.d (loader/feed_fetch.c). */
+		if (utm_list_is_feed(l))
+			utm_cfg_feed_path(cfg, l->name, ".d/rules/*.rules", pat[k++], PATH_MAX);
+		else
+			snprintf(pat[k++], PATH_MAX, "%s", l->path);
+	}
+	*out = pat;
+	*n = k;
+	return 0;
+}

@@ -18,6 +18,7 @@
 #include "inspect/http.h"
 #include "inspect/pkt.h"
 #include "inspect/reasm.h"
+#include "inspect/http_rawbufs.h"
 #include "inspect/threshold.h"
 #include "inspect/tls.h"
 
@@ -42,6 +43,8 @@
 /* Distinct rules that alert at most once per flow (the rest alert every time). */
 #define ALERTED_MAX  32
 #define EVE_LINE_MAX 16384
+/* http.start and http.header_names of one message are built here (cut beyond). */
+#define HTTP_RAW_SCRATCH (32u << 10)
 /* Threshold counters per worker (rule and tracked address), about 64 B each. */
 #define THRESHOLD_ENTRIES 16384
 
@@ -98,6 +101,7 @@ struct engine {
 	struct flow_table *flows;
 	struct detect_thread *dt;
 	struct threshold_table *thr; /* the rules' threshold counters */
+	uint8_t *http_scratch;	     /* HTTP_RAW_SCRATCH bytes for the raw-head buffers */
 	struct reasm_pool pool;
 	struct engine_stats st;
 	/* The frame being handled, for callbacks. */
@@ -286,6 +290,19 @@ static void set_header_bufs(struct confirm_bufs *b, const struct http_msg *m,
 	}
 }
 
+/* The buffers of a message's raw head: start line, header.raw, start, header_names. */
+static void set_raw_bufs(struct engine *e, struct confirm_bufs *b, const struct http_msg *m,
+			 enum rule_buffer start_line)
+{
+	struct http_rawbufs r;
+
+	http_rawbufs(m, e->http_scratch, HTTP_RAW_SCRATCH, &r);
+	set_buf(b, start_line, r.start_line);
+	set_buf(b, RULE_BUF_HTTP_HEADER_RAW, r.header_raw);
+	set_buf(b, RULE_BUF_HTTP_START, r.start);
+	set_buf(b, RULE_BUF_HTTP_HEADER_NAMES, r.header_names);
+}
+
 static void http_request(void *user, struct http_tx *tx)
 {
 	struct app *a = user;
@@ -302,6 +319,7 @@ static void http_request(void *user, struct http_tx *tx)
 	set_buf(&b, RULE_BUF_HTTP_HEADER, tx->req.headers);
 	set_buf(&b, RULE_BUF_HTTP_PROTOCOL, tx->req.proto);
 	set_header_bufs(&b, &tx->req, request_headers, ARRAY_SIZE(request_headers));
+	set_raw_bufs(a->e, &b, &tx->req, RULE_BUF_HTTP_REQUEST_LINE);
 	a->tx = tx;
 	detect(a->e, &b);
 	a->tx = NULL;
@@ -316,6 +334,7 @@ static void http_response(void *user, struct http_tx *tx)
 	set_buf(&b, RULE_BUF_HTTP_STAT_MSG, tx->stat_msg);
 	set_buf(&b, RULE_BUF_HTTP_HEADER, tx->resp.headers);
 	set_header_bufs(&b, &tx->resp, response_headers, ARRAY_SIZE(response_headers));
+	set_raw_bufs(a->e, &b, &tx->resp, RULE_BUF_HTTP_RESPONSE_LINE);
 	a->tx = tx;
 	detect(a->e, &b);
 	a->tx = NULL;
@@ -937,7 +956,8 @@ struct engine *engine_new(const struct engine_cfg *cfg)
 	e->flows = flow_table_new(cfg->max_flows ? cfg->max_flows : 65536, free_app, e);
 	e->dt = cfg->det ? detect_thread_new(cfg->det) : NULL;
 	e->thr = threshold_new(THRESHOLD_ENTRIES);
-	if (!e->flows || (cfg->det && !e->dt) || !e->thr) {
+	e->http_scratch = malloc(HTTP_RAW_SCRATCH);
+	if (!e->flows || (cfg->det && !e->dt) || !e->thr || !e->http_scratch) {
 		engine_free(e);
 		return NULL;
 	}
@@ -952,6 +972,7 @@ void engine_free(struct engine *e)
 	flow_table_free(e->flows);
 	detect_thread_free(e->dt);
 	threshold_free(e->thr);
+	free(e->http_scratch);
 	reasm_pool_destroy(&e->pool);
 	free(e);
 }

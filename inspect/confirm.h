@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "inspect/flow.h"
+#include "inspect/flowbits.h"
 #include "inspect/rule.h"
 
 /* Match steps one rule may take on one set of buffers (Suricata's recursion limit is 3000). */
@@ -33,6 +34,7 @@ struct confirm_bufs {
 	int established;   /* TCP: handshake seen; UDP: both directions seen */
 	int stream;	   /* the payload buffer is a window on the reassembled stream */
 	const struct flow_tuple *tuple; /* the packet's addresses and ports, or NULL: unchecked */
+	struct flowbits *fb; /* the flow's flowbits (checked, and set by matches), or NULL */
 };
 
 /* A rule ready to confirm: its PCREs compiled (JIT where available). */

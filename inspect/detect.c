@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "inspect/detect.h"
+#include "inspect/flowbits.h"
 #include "inspect/mpm.h"
 
 /* Candidates of a stream awaiting more data, at most this many per direction. */
@@ -13,7 +14,9 @@
 struct detect_engine {
 	const struct rule **rules;
 	struct confirm_rule **conf;
-	uint8_t *anchored; /* per rule: its payload match needs the buffer's true start */
+	uint8_t *anchored;  /* per rule: its payload match needs the buffer's true start */
+	struct fb_prog *fb; /* per rule: its flowbits, numbered */
+	struct fb_names *fb_names;
 	size_t n;
 	struct mpm *mpm;
 	struct detect_stats st;
@@ -67,12 +70,13 @@ static int payload_anchored(const struct rule *r)
 	return 0;
 }
 
-static int add_rule(struct detect_engine *e, const struct rule *r)
+static int add_rule(struct detect_engine *e, const struct rule *r, const struct fb_names *checked)
 {
 	char why[256];
 	struct confirm_rule *c;
 
-	if (r->ip_only) {
+	/* An IP-only rule stays here when it sets a bit another rule checks. */
+	if (r->ip_only && !fb_rule_changes_any(r, checked)) {
 		e->st.ip_only++;
 		return 0;
 	}
@@ -80,6 +84,11 @@ static int add_rule(struct detect_engine *e, const struct rule *r)
 	if (!c) {
 		e->st.bad_pcre++;
 		return 0;
+	}
+	if (fb_prog_compile(&e->fb[e->n], r, e->fb_names)) {
+		fb_prog_free(&e->fb[e->n]);
+		confirm_free(c);
+		return -1;
 	}
 	e->anchored[e->n] = (uint8_t)payload_anchored(r);
 	e->rules[e->n] = r;
@@ -91,17 +100,37 @@ struct detect_engine *detect_build(const struct ruleset *rs, char *why, size_t w
 {
 	size_t total = ruleset_count(rs), i;
 	struct detect_engine *e = calloc(1, sizeof(*e));
+	struct fb_names *checked;
 	int b;
 
 	if (!e || !(e->rules = calloc(total + 1, sizeof(*e->rules))) ||
 	    !(e->conf = calloc(total + 1, sizeof(*e->conf))) ||
-	    !(e->anchored = calloc(total + 1, 1))) {
+	    !(e->anchored = calloc(total + 1, 1)) || !(e->fb = calloc(total + 1, sizeof(*e->fb))) ||
+	    !(e->fb_names = fb_names_new())) {
 		snprintf(why, whylen, "out of memory");
 		detect_free(e);
 		return NULL;
 	}
-	for (i = 0; i < total; i++)
-		add_rule(e, ruleset_rule(rs, i));
+	checked = fb_names_new();
+	for (i = 0; checked && i < total; i++)
+		if (fb_names_add_checked(checked, ruleset_rule(rs, i)))
+			break;
+	if (!checked || i < total) {
+		snprintf(why, whylen, "out of memory");
+		fb_names_free(checked);
+		detect_free(e);
+		return NULL;
+	}
+	for (i = 0; i < total; i++) {
+		if (add_rule(e, ruleset_rule(rs, i), checked)) {
+			fb_names_free(checked);
+			snprintf(why, whylen, "out of memory (or more than 65535 flowbit names)");
+			detect_free(e);
+			return NULL;
+		}
+	}
+	fb_names_free(checked);
+	e->st.flowbits = fb_names_count(e->fb_names);
 	e->mpm = mpm_build(e->rules, e->n, why, whylen);
 	if (!e->mpm) {
 		detect_free(e);
@@ -123,6 +152,10 @@ void detect_free(struct detect_engine *e)
 		return;
 	for (i = 0; e->conf && i < e->n; i++)
 		confirm_free(e->conf[i]);
+	for (i = 0; e->fb && i < e->n; i++)
+		fb_prog_free(&e->fb[i]);
+	free(e->fb);
+	fb_names_free(e->fb_names);
 	mpm_free(e->mpm);
 	free(e->conf);
 	free(e->anchored);
@@ -200,27 +233,60 @@ static void set_pending(struct detect_stream *ds, uint32_t rule, uint64_t at, in
 		ds->pend[ds->npend++] = (struct pending){rule, at};
 }
 
-/* Confirm this run's candidates; with a stream, keep those that may confirm later. */
+/*
+ * Rules that set flowbits go first, those that only set before those that
+ * also check, so that a rule checking a bit set by another one matching
+ * the same data sees it (Suricata orders its rules the same way).
+ */
+static void setters_first(const struct detect_engine *e, struct detect_thread *t)
+{
+	size_t i, k = 0;
+	int pass;
+
+	if (t->ncand < 2 || !e->st.flowbits)
+		return;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = k; i < t->ncand; i++) {
+			uint32_t r = t->cand[i];
+			const struct fb_prog *fb = &e->fb[r];
+
+			if (fb->sets && fb->checks == (pass == 1)) {
+				t->cand[i] = t->cand[k];
+				t->cand[k++] = r;
+			}
+		}
+	}
+}
+
+/*
+ * Confirm this run's candidates (flowbits checks, then the rule), apply the
+ * flowbits of those that matched and report them unless noalert; with a
+ * stream, keep those that may confirm later.
+ */
 static size_t confirm_candidates(const struct detect_engine *e, struct detect_thread *t,
 				 struct detect_stream *ds, const struct confirm_bufs *b,
 				 detect_alert_fn fn, void *ctx)
 {
 	size_t i, hits = 0;
 
+	setters_first(e, t);
 	for (i = 0; i < t->ncand; i++) {
 		uint32_t r = t->cand[i];
-
-		int ok = confirm_match(e->conf[r], b);
+		const struct fb_prog *fb = &e->fb[r];
+		int ok = fb_prog_check(fb, b->fb) && confirm_match(e->conf[r], b);
 
 		t->seen[r] = 0;
 		if (ds &&
 		    e->rules[r]->prefilter.match) /* rules without a literal come back anyway */
 			set_pending(ds, r, t->piece_start, ok);
-		if (ok) {
-			hits++;
-			if (fn)
-				fn(e->rules[r], ctx);
-		}
+		if (!ok)
+			continue;
+		fb_prog_apply(fb, b->fb);
+		if (fb->noalert)
+			continue;
+		hits++;
+		if (fn)
+			fn(e->rules[r], ctx);
 	}
 	t->ncand = 0;
 	return hits;

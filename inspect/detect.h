@@ -24,6 +24,7 @@ struct detect_stats {
 	size_t literals;     /* prefilter literals compiled, all buffers */
 	size_t no_literal;   /* rules confirmed on every inspection of their buffer */
 	size_t stream_state; /* bytes of Hyperscan state per stream direction inspected */
+	size_t flowbits;     /* distinct flowbit names */
 };
 
 /* Build from the rules of rs (borrowed: rs must outlive the engine). NULL with why. */

@@ -91,6 +91,7 @@ struct app {
 	uint32_t alerted_sid[ALERTED_MAX]; /* rules that alerted on this flow: once each */
 	unsigned int n_alerted;
 	struct stream_win win[2];  /* per direction: the stream rules are confirmed on */
+	struct flowbits fb;	   /* the rules' flowbits of this flow */
 	struct dnsmsg_tcp *dnstcp; /* DNS over TCP framing, with its buffer after it */
 	struct http_tx *tx;	   /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
@@ -112,6 +113,7 @@ struct engine {
 	enum flow_dir dir;
 	struct engine_verdict *v;
 	int shutting_down; /* engine_free: flows end by "shutdown" */
+	int det_to_server; /* the data being matched goes to the server */
 };
 
 static const struct reasm_ops stream_ops;
@@ -182,6 +184,7 @@ static void on_alert(const struct rule *r, void *arg)
 	int block = r->action == RULE_ACTION_DROP || r->action == RULE_ACTION_REJECT ||
 		    policy_drops(&e->cfg, r);
 	struct eve_inspect_ctx c = eve_ctx(e, a);
+	struct flow_tuple server_first;
 	struct eve_alert_info info = {
 		.blocked = block,
 		.gid = r->gid,
@@ -209,7 +212,15 @@ static void on_alert(const struct rule *r, void *arg)
 	}
 	e->st.alerts++;
 	a->alerted = 1;
+	/* As Suricata: an alert's addresses are those of the data that matched. */
+	if (!e->det_to_server) {
+		server_first = flow_tuple_reversed(&a->client);
+		c.tuple = &server_first;
+	}
 	o = eve_inspect_base(&c, "alert");
+	if (o)
+		json_object_set_new(o, "direction",
+				    json_string(e->det_to_server ? "to_server" : "to_client"));
 	/* As Suricata: an alert on an HTTP transaction carries its metadata. */
 	if (o && a->tx) {
 		struct eve_http_info h = http_info(a->tx);
@@ -230,6 +241,8 @@ static void frame_facts(struct engine *e, struct confirm_bufs *b)
 	b->established = e->cur->f->state != FLOW_NEW;
 	b->tcp_flags = e->pkt->tcp_flags;
 	b->dsize = e->pkt->payload_len;
+	b->fb = &e->cur->fb;
+	e->det_to_server = b->to_server;
 }
 
 /* Run the rules on bufs. */
@@ -607,6 +620,7 @@ static void stream_detect(struct app *a, enum flow_dir dir, const uint8_t *data,
 	frame_facts(e, &b);
 	/* The stream's direction, not the frame's: an ACK may deliver the other side's data. */
 	b.to_server = dir == FLOW_TO_SERVER;
+	e->det_to_server = b.to_server;
 	b.stream = 1;
 	detect_stream_run(e->cfg.det, e->dt, w->ds, len, w->start, &b, on_alert, e);
 }

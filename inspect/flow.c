@@ -313,3 +313,14 @@ void flow_table_free(struct flow_table *t)
 	free(t->bucket);
 	free(t);
 }
+
+struct flow_tuple flow_tuple_reversed(const struct flow_tuple *t)
+{
+	struct flow_tuple r = *t;
+
+	memcpy(r.saddr, t->daddr, sizeof(r.saddr));
+	memcpy(r.daddr, t->saddr, sizeof(r.daddr));
+	r.sport = t->dport;
+	r.dport = t->sport;
+	return r;
+}

@@ -135,4 +135,7 @@ void flow_table_stats(const struct flow_table *t, struct flow_table_stats *s);
 /* The canonical key of a tuple and the tuple's direction relative to it (pure). */
 void flow_key_of(const struct flow_tuple *tup, struct flow_key *key, int *tuple_is_first);
 
+/* The same connection seen the other way: addresses and ports swapped. */
+struct flow_tuple flow_tuple_reversed(const struct flow_tuple *t);
+
 #endif /* UTM_INSPECT_FLOW_H */

@@ -295,6 +295,25 @@ struct rule_prefilter {
 	bool only; /* fast_pattern:only: no confirmation of this content needed */
 };
 
+/* flowbits: operations, as Suricata's. */
+enum rule_fb_op {
+	RULE_FB_SET,	  /* set the bits when the rule matches */
+	RULE_FB_UNSET,	  /* clear them */
+	RULE_FB_TOGGLE,	  /* flip them */
+	RULE_FB_ISSET,	  /* the rule matches only if they are set */
+	RULE_FB_ISNOTSET, /* ... only if they are not */
+};
+
+#define RULE_FB_NAMES 8 /* names in one flowbits keyword: a|b|c or a&b */
+
+/* One flowbits keyword (flowbits:noalert is struct rule.noalert). */
+struct rule_flowbit {
+	enum rule_fb_op op;
+	bool any; /* names joined by '|': any of them is set; else all ('&', or one name) */
+	uint8_t n;
+	char *names[RULE_FB_NAMES]; /* owned */
+};
+
 /* IP protocol numbers used in struct rule.ipproto (0 = any IP). */
 #define RULE_IPPROTO_ANY  0
 #define RULE_IPPROTO_ICMP 1
@@ -334,6 +353,10 @@ struct rule {
 	struct rule_group *groups; /* in order of each buffer's first use */
 	uint32_t n_groups;
 	struct rule_prefilter prefilter;
+
+	struct rule_flowbit *flowbits; /* in rule order */
+	uint32_t n_flowbits;
+	bool noalert; /* flowbits:noalert: a match sets bits, never alerts */
 
 	bool ip_only; /* only addresses: an XDP map entry rather than inspector work */
 };

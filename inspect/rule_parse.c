@@ -101,6 +101,10 @@ void rule_free(struct rule *r)
 	}
 	free(r->matches);
 	free(r->groups);
+	for (i = 0; i < r->n_flowbits; i++)
+		for (uint8_t k = 0; k < r->flowbits[i].n; k++)
+			free(r->flowbits[i].names[k]);
+	free(r->flowbits);
 	free(r);
 }
 
@@ -140,6 +144,8 @@ static int dispatch(struct rule_pctx *c, const char *kw, size_t kn, const char *
 		;
 	else if (!has_value && rule_opt_legacy(c, kw, kn, ret))
 		;
+	else if (!strcmp(name, "flowbits"))
+		*ret = has_value ? rule_opt_flowbits(c, v, vn) : rule_fail(c, "needs a value");
 	else if (!rule_opt_other(c, kw, kn, v, vn, has_value, ret))
 		return 1;
 	c->keyword = NULL;
@@ -246,11 +252,28 @@ static int parse_text(struct rule_pctx *c, const char *s, size_t n)
 }
 
 /* A rule that only names addresses: XDP can handle it with map entries. */
+/* flowbits that only set (unset, toggle) bits: no condition on the rule itself. */
+static bool flowbits_only_change(const struct rule *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->n_flowbits; i++)
+		if (r->flowbits[i].op == RULE_FB_ISSET || r->flowbits[i].op == RULE_FB_ISNOTSET)
+			return false;
+	return !r->noalert;
+}
+
+/*
+ * Addresses only (ET's reputation rules). Bits such a rule sets are lost on
+ * the XDP path: inspect/detect.c keeps in the engine those that set a bit
+ * another rule checks.
+ */
 static bool is_ip_only(const struct rule *r)
 {
 	return r->n_groups == 0 && !r->app_layer && r->flow == 0 && r->dsize.op == RULE_CMP_NONE &&
 	       r->urilen.op == RULE_CMP_NONE && !r->tcp_flags.set && r->sport.any && r->dport.any &&
-	       strcmp(r->proto, "tcp-pkt") && strcmp(r->proto, "tcp-stream");
+	       flowbits_only_change(r) && strcmp(r->proto, "tcp-pkt") &&
+	       strcmp(r->proto, "tcp-stream");
 }
 
 /* Fill in defaults and derived fields after a successful walk. */

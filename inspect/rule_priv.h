@@ -63,6 +63,9 @@ int rule_opt_sticky(struct rule_pctx *c, const char *name, size_t n, int *ret);
 /* A legacy content modifier (http_uri; ...): 1 handled, 0 not one. */
 int rule_opt_legacy(struct rule_pctx *c, const char *name, size_t n, int *ret);
 
+/* flowbits (rule_flowbits.c). */
+int rule_opt_flowbits(struct rule_pctx *c, const char *v, size_t n);
+
 /* Other keywords (rule_options.c): 1 handled (*ret set), 0 not a known keyword. */
 int rule_opt_other(struct rule_pctx *c, const char *name, size_t nn, const char *v, size_t n,
 		   bool has_value, int *ret);

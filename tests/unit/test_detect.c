@@ -32,7 +32,17 @@ static const char RULES[] =
 	"sid:7;)\n"
 	"alert tcp any any -> any any (msg:\"anchored\"; content:\"HELO\"; depth:4; sid:8;)\n"
 	"alert tcp any any -> any any (msg:\"beacon\"; flow:to_server; content:\"BEACON-\"; "
-	"content:\"CMD\"; distance:0; within:20; sid:9;)\n";
+	"content:\"CMD\"; distance:0; within:20; sid:9;)\n"
+	"alert tcp any any -> any any (msg:\"logged in\"; flow:to_server; content:\"LOGIN ok\"; "
+	"flowbits:set,auth; flowbits:noalert; sid:10;)\n"
+	"alert tcp any any -> any any (msg:\"secret after login\"; flow:to_client; "
+	"content:\"SECRET\"; flowbits:isset,auth; sid:11;)\n"
+	/* the checker comes first in the file: the setter must still run first */
+	"alert tcp any any -> any any (msg:\"zap checked\"; content:\"ZAPZAP\"; "
+	"flowbits:isset,zap; "
+	"sid:12;)\n"
+	"alert tcp any any -> any any (msg:\"zap set\"; content:\"ARMED\"; flowbits:set,zap; "
+	"flowbits:noalert; sid:13;)\n";
 
 struct hits {
 	uint32_t sid[16];
@@ -76,9 +86,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct hits run_dir(struct env *env, enum rule_buffer b, const char *s, int to_server)
+static struct hits run_fb(struct env *env, enum rule_buffer b, const char *s, int to_server,
+			  struct flowbits *fb)
 {
-	struct confirm_bufs bufs = {.to_server = to_server, .established = 1};
+	struct confirm_bufs bufs = {.to_server = to_server, .established = 1, .fb = fb};
 	struct hits h = {.n = 0};
 	size_t n;
 
@@ -88,6 +99,11 @@ static struct hits run_dir(struct env *env, enum rule_buffer b, const char *s, i
 	n = detect_run(env->e, env->t, &bufs, collect, &h);
 	assert_int_equal(n, h.n);
 	return h;
+}
+
+static struct hits run_dir(struct env *env, enum rule_buffer b, const char *s, int to_server)
+{
+	return run_fb(env, b, s, to_server, NULL);
 }
 
 static struct hits run(struct env *env, enum rule_buffer b, const char *s)
@@ -101,9 +117,10 @@ static void test_stats(void **state)
 	struct detect_stats st;
 
 	detect_stats(env->e, &st);
-	assert_int_equal(st.rules, 8);
+	assert_int_equal(st.rules, 12);
 	assert_int_equal(st.ip_only, 1);
-	assert_int_equal(st.literals, 7);
+	assert_int_equal(st.literals, 11);
+	assert_int_equal(st.flowbits, 2);
 	assert_int_equal(st.no_literal, 1);
 	assert_true(st.stream_state > 0);
 }
@@ -246,6 +263,30 @@ static void test_stream_directions(void **state)
 	detect_stream_close(ds);
 }
 
+/* A bit set by a noalert rule on the request lets a rule on the reply fire. */
+static void test_flowbits(void **state)
+{
+	struct env *env = *state;
+	struct flowbits fb = {.n = 0};
+	struct hits h;
+
+	/* without the bit, the reply rule does not fire */
+	assert_int_equal(run_fb(env, RULE_BUF_PAYLOAD, "SECRET data", 0, &fb).n, 0);
+	/* the setter matches silently */
+	assert_int_equal(run_fb(env, RULE_BUF_PAYLOAD, "LOGIN ok", 1, &fb).n, 0);
+	assert_int_equal(fb.n, 1);
+	h = run_fb(env, RULE_BUF_PAYLOAD, "SECRET data", 0, &fb);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.sid[0], 11);
+	/* setter and checker on the same data: the setter first, whatever the file order */
+	fb = (struct flowbits){.n = 0};
+	h = run_fb(env, RULE_BUF_PAYLOAD, "..ZAPZAP..ARMED", 1, &fb);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.sid[0], 12);
+	/* no flow state at all: isset never holds */
+	assert_int_equal(run_dir(env, RULE_BUF_PAYLOAD, "..ZAPZAP..ARMED", 1).n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_stream_split),
 		cmocka_unit_test(test_stream_anchored),
 		cmocka_unit_test(test_stream_directions),
+		cmocka_unit_test(test_flowbits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

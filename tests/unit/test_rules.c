@@ -826,16 +826,56 @@ static void test_prefilter_choice(void **state)
 
 static void test_unsupported(void **state)
 {
-	assert_refused(HDR "(msg:\"f\"; flowbits:set,x; content:\"a\"; sid:2001;)",
-		       RULE_ERR_UNSUPPORTED, "flowbits", "sid 2001: unsupported keyword flowbits");
+	assert_refused(HDR "(msg:\"f\"; xbits:set,x,track ip_src; content:\"a\"; sid:2001;)",
+		       RULE_ERR_UNSUPPORTED, "xbits", "sid 2001: unsupported keyword xbits");
 	assert_refused(HDR "(byte_test:4,>,1000,0,relative; sid:2002; rev:1;)",
 		       RULE_ERR_UNSUPPORTED, "byte_test",
 		       "sid 2002: unsupported keyword byte_test");
 	assert_refused(HDR "(lua:script.lua; luajit:x; sid:2003;)", RULE_ERR_UNSUPPORTED, "lua",
 		       "sid 2003: unsupported keyword lua");
 	/* A syntax error after the unsupported keyword still wins. */
-	assert_refused(HDR "(flowbits:isset,x; sid:2004)", RULE_ERR_SYNTAX, "",
+	assert_refused(HDR "(xbits:isset,x,track ip_src; sid:2004)", RULE_ERR_SYNTAX, "",
 		       "rule: missing ';' after \"sid\"");
+}
+
+/* flowbits: operations, names with | and &, noalert; bad forms refused with a reason. */
+static void test_flowbits(void **state)
+{
+	struct rule_error err;
+	struct rule *r;
+
+	r = parse_ok(HDR "(flowbits:set,ET.a; flowbits:isset,b|c; flowbits:isnotset,d&e; "
+			 "flowbits:noalert; content:\"x\"; sid:1;)");
+	assert_int_equal(r->n_flowbits, 3);
+	assert_int_equal(r->flowbits[0].op, RULE_FB_SET);
+	assert_string_equal(r->flowbits[0].names[0], "ET.a");
+	assert_int_equal(r->flowbits[1].op, RULE_FB_ISSET);
+	assert_true(r->flowbits[1].any);
+	assert_int_equal(r->flowbits[1].n, 2);
+	assert_string_equal(r->flowbits[1].names[1], "c");
+	assert_int_equal(r->flowbits[2].op, RULE_FB_ISNOTSET);
+	assert_false(r->flowbits[2].any);
+	assert_true(r->noalert);
+	assert_false(r->ip_only);
+	rule_free(r);
+	/* an address rule that only sets bits is still IP-only (ET's reputation rules) */
+	r = parse_ok("alert ip [192.0.2.1] any -> $HOME_NET any (flowbits:set,ET.TorIP; sid:2;)");
+	assert_true(r->ip_only);
+	rule_free(r);
+	r = parse_ok("alert ip [192.0.2.1] any -> $HOME_NET any (flowbits:isset,x; sid:3;)");
+	assert_false(r->ip_only);
+	rule_free(r);
+	assert_int_equal(parse_env(HDR "(flowbits:sett,x; sid:4;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
+	assert_string_equal(err.reason, "flowbits: unknown operation \"sett\"");
+	assert_int_equal(parse_env(HDR "(flowbits:set,a|b; sid:5;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
+	assert_string_equal(err.reason, "flowbits: '|' only with isset and isnotset");
+	assert_int_equal(parse_env(HDR "(flowbits:isset,a b; sid:6;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
+	assert_int_equal(parse_env(HDR "(flowbits:set,; sid:7;)", NULL, &r, &err), RULE_ERR_SYNTAX);
+	assert_int_equal(parse_env(HDR "(flowbits:alert; sid:8;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
 }
 
 static void test_malformed(void **state)
@@ -894,8 +934,8 @@ static const char rules_text[] =
 	"alert http any any -> any any (msg:\"two\"; \\\n"
 	"    content:\"b\"; http_uri; \\\n"
 	"    sid:2;)\n"
-	"alert tcp any any -> any any (msg:\"fb\"; flowbits:isset,x; sid:3;)\n"
-	"alert tcp any any -> any any (msg:\"fb2\"; flowbits:set,y; sid:4;)\n"
+	"alert tcp any any -> any any (msg:\"xb\"; xbits:isset,x,track ip_src; sid:3;)\n"
+	"alert tcp any any -> any any (msg:\"xb2\"; xbits:set,y,track ip_src; sid:4;)\n"
 	"alert tcp any any -> any any (msg:\"bt\"; byte_test:1,>,2,0; sid:5;)\n"
 	"alert tcp any any -> any any (msg:\"bad\" sid:6;)\n"
 	"alert tcp any any -> any any (msg:\"dup\"; sid:1;)\n"
@@ -930,22 +970,22 @@ static void test_ruleset_load(void **state)
 	assert_null(ruleset_find(rs, 2, 2));
 	assert_int_equal(ruleset_skip_keywords(rs), 2);
 	assert_int_equal(ruleset_skip_keyword(rs, 0, &kw, &count), 0);
-	assert_string_equal(kw, "flowbits");
+	assert_string_equal(kw, "xbits");
 	assert_int_equal(count, 2);
 	assert_int_equal(ruleset_skip_keyword(rs, 1, &kw, &count), 0);
 	assert_string_equal(kw, "byte_test");
 	assert_int_equal(count, 1);
 	assert_int_equal(ruleset_skip_keyword(rs, 2, &kw, &count), -1);
-	assert_int_equal(ruleset_report(rs, report, sizeof(report)), 76);
-	assert_string_equal(report, "3 rules loaded, 3 skipped: flowbits 2, byte_test 1; "
+	assert_int_equal(ruleset_report(rs, report, sizeof(report)), 73);
+	assert_string_equal(report, "3 rules loaded, 3 skipped: xbits 2, byte_test 1; "
 				    "1 malformed; 1 duplicate");
 	/* Truncation: NUL-terminated, full length returned. */
-	assert_int_equal(ruleset_report(rs, report, 10), 76);
+	assert_int_equal(ruleset_report(rs, report, 10), 73);
 	assert_string_equal(report, "3 rules l");
 	assert_int_equal(w.n, 5);
 	assert_string_equal(w.file, "t.rules");
 	assert_int_equal(w.line[0], 8);
-	assert_string_equal(w.reason[0], "sid 3: unsupported keyword flowbits");
+	assert_string_equal(w.reason[0], "sid 3: unsupported keyword xbits");
 	assert_int_equal(w.line[3], 11);
 	assert_string_equal(w.reason[3], "msg: text after the closing quote (missing ';'?)");
 	assert_int_equal(w.line[4], 12);
@@ -994,6 +1034,7 @@ int main(void)
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_prefilter_choice),
 		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_flowbits),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_whitespace_and_exact_buffer),
 		cmocka_unit_test(test_ruleset_load),

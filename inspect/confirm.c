@@ -230,6 +230,115 @@ static int try_isdataat(struct search *s, const struct rule_match *m, uint32_t n
 	return search_from(s, m + 1, n - 1, prev_end);
 }
 
+static int hexdigit(uint8_t ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20;
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/*
+ * The number nbytes at pos: binary (big or little endian) or ASCII digits.
+ * The bytes it spans (nbytes, or the digits read for a string of 0 bytes); -1: none.
+ */
+static int read_number(const struct search *s, const struct rule_match *m, size_t pos,
+		       uint64_t *out)
+{
+	size_t want = m->nbytes, i;
+	uint64_t v = 0;
+
+	if (!want && m->base) /* string with 0 bytes: the digits there are, at most 20 */
+		want = s->len > pos ? (s->len - pos < 20 ? s->len - pos : 20) : 0;
+	if (!want || pos + want > s->len)
+		return -1;
+	if (!m->base) {
+		for (i = 0; i < want; i++)
+			v |= (uint64_t)s->buf[pos + (m->little ? want - 1 - i : i)]
+			     << (8 * (want - 1 - i));
+	} else {
+		/* As strtoull on the bytes: leading digits count, at least one. */
+		for (i = 0; i < want; i++) {
+			int d = hexdigit(s->buf[pos + i]);
+
+			if (d < 0 || d >= m->base)
+				break;
+			v = v * m->base + (uint64_t)d;
+		}
+		if (!i)
+			return -1;
+		if (!m->nbytes)
+			want = i;
+	}
+	if (m->bitmask) {
+		v &= m->bitmask;
+		v >>= __builtin_ctzll(m->bitmask);
+	}
+	*out = v;
+	return (int)want;
+}
+
+/* Where a byte keyword reads: after the previous match when relative. -1: outside. */
+static long long byte_pos(const struct rule_match *m, size_t prev_end)
+{
+	return (m->relative ? (long long)prev_end : 0) + m->offset;
+}
+
+static int try_byte_test(struct search *s, const struct rule_match *m, uint32_t n, size_t prev_end)
+{
+	long long pos = byte_pos(m, prev_end);
+	uint64_t v;
+	int ok;
+
+	if (pos < 0 || read_number(s, m, (size_t)pos, &v) < 0)
+		return 0;
+	switch (m->byte_op) {
+	case RULE_BYTE_LT:
+		ok = v < m->value;
+		break;
+	case RULE_BYTE_GT:
+		ok = v > m->value;
+		break;
+	case RULE_BYTE_EQ:
+		ok = v == m->value;
+		break;
+	case RULE_BYTE_LE:
+		ok = v <= m->value;
+		break;
+	case RULE_BYTE_GE:
+		ok = v >= m->value;
+		break;
+	case RULE_BYTE_AND:
+		ok = (v & m->value) != 0;
+		break;
+	default: /* RULE_BYTE_XOR */
+		ok = (v ^ m->value) != 0;
+		break;
+	}
+	if (ok == m->negated)
+		return 0;
+	/* byte_test does not move the cursor */
+	return search_from(s, m + 1, n - 1, prev_end);
+}
+
+static int try_byte_jump(struct search *s, const struct rule_match *m, uint32_t n, size_t prev_end)
+{
+	long long pos = byte_pos(m, prev_end), to;
+	uint64_t v;
+	int read;
+
+	if (pos < 0 || (read = read_number(s, m, (size_t)pos, &v)) < 0 || v > (1ull << 32))
+		return 0;
+	v *= m->multiplier;
+	if (m->align)
+		v = (v + 3) & ~3ull;
+	to = m->from_beginning ? 0 : m->from_end ? (long long)s->len : pos + read;
+	to += (long long)v + m->post_offset;
+	if (to < 0 || to > (long long)s->len)
+		return 0;
+	return search_from(s, m + 1, n - 1, (size_t)to);
+}
+
 static int search_from(struct search *s, const struct rule_match *m, uint32_t n, size_t prev_end)
 {
 	if (!n)
@@ -241,6 +350,10 @@ static int search_from(struct search *s, const struct rule_match *m, uint32_t n,
 		return try_pcre(s, m, n, prev_end);
 	case RULE_MATCH_ISDATAAT:
 		return try_isdataat(s, m, n, prev_end);
+	case RULE_MATCH_BYTE_TEST:
+		return try_byte_test(s, m, n, prev_end);
+	case RULE_MATCH_BYTE_JUMP:
+		return try_byte_jump(s, m, n, prev_end);
 	}
 	return 0;
 }

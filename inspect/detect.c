@@ -62,7 +62,8 @@ static int payload_anchored(const struct rule *r)
 			if (m->relative)
 				continue;
 			if (m->startswith || m->has_offset || m->has_depth ||
-			    m->kind == RULE_MATCH_ISDATAAT ||
+			    m->kind == RULE_MATCH_ISDATAAT || m->kind == RULE_MATCH_BYTE_TEST ||
+			    m->kind == RULE_MATCH_BYTE_JUMP ||
 			    (m->kind == RULE_MATCH_PCRE && (m->pcre_flags & RULE_PCRE_ANCHORED)))
 				return 1;
 		}

@@ -149,6 +149,19 @@ enum rule_match_kind {
 	RULE_MATCH_CONTENT,
 	RULE_MATCH_PCRE,
 	RULE_MATCH_ISDATAAT,
+	RULE_MATCH_BYTE_TEST, /* compare a number read from the buffer */
+	RULE_MATCH_BYTE_JUMP, /* read a number and move the cursor by it */
+};
+
+/* byte_test operators. */
+enum rule_byte_op {
+	RULE_BYTE_LT,  /* < */
+	RULE_BYTE_GT,  /* > */
+	RULE_BYTE_EQ,  /* = */
+	RULE_BYTE_LE,  /* <= */
+	RULE_BYTE_GE,  /* >= */
+	RULE_BYTE_AND, /* &: any bit of the value set */
+	RULE_BYTE_XOR, /* ^: the number differs from the value in some bit */
 };
 
 /* pcre flags (the letters after the closing '/'), RULE_PCRE_* bits. */
@@ -189,6 +202,18 @@ struct rule_match {
 	char *pattern;	     /* between the slashes, escapes kept, owned */
 	uint32_t pcre_flags; /* RULE_PCRE_* */
 	/* isdataat: a byte exists at this position (offset field) */
+	/* byte_test, byte_jump: nbytes read at offset (relative or not), then */
+	uint8_t nbytes;	  /* binary 1..8, or 0..20 digits with string (0: as many as there are) */
+	uint8_t base;	  /* 0: binary; 8, 10 or 16: ASCII digits ("string") */
+	bool little;	  /* binary little-endian (default big) */
+	uint8_t byte_op;  /* byte_test: enum rule_byte_op; negated: "!" */
+	uint64_t value;	  /* byte_test: compared with */
+	uint64_t bitmask; /* applied (and shifted right to its lowest bit) when not 0 */
+	uint32_t multiplier; /* byte_jump: the number times this (1) */
+	int32_t post_offset; /* byte_jump: added after the jump */
+	bool align;	     /* byte_jump: round the jump up to a multiple of 4 */
+	bool from_beginning; /* byte_jump: from the buffer's start, not the read's end */
+	bool from_end;	     /* byte_jump: from the buffer's end */
 };
 
 /*

@@ -106,8 +106,8 @@ static bool name_is(const char *s, size_t n, const char *w)
 }
 
 /* A new zeroed item at the end of r->matches. */
-static struct rule_match *new_match(struct rule_pctx *c, enum rule_match_kind kind,
-				    enum rule_buffer buf)
+struct rule_match *rule_new_match(struct rule_pctx *c, enum rule_match_kind kind,
+				  enum rule_buffer buf)
 {
 	struct rule *r = c->r;
 	struct rule_match *m;
@@ -135,7 +135,7 @@ static struct rule_match *new_match(struct rule_pctx *c, enum rule_match_kind ki
 	return m;
 }
 
-static struct rule_match *last_match(struct rule_pctx *c)
+struct rule_match *rule_last_match(struct rule_pctx *c)
 {
 	return c->r->n_matches ? &c->r->matches[c->r->n_matches - 1] : NULL;
 }
@@ -235,7 +235,7 @@ int rule_opt_content(struct rule_pctx *c, const char *v, size_t n)
 	if (!bytes)
 		return rule_nomem(c);
 	ret = decode_content(c, v + 1, n - 2, bytes, &len);
-	m = ret ? NULL : new_match(c, RULE_MATCH_CONTENT, c->sticky);
+	m = ret ? NULL : rule_new_match(c, RULE_MATCH_CONTENT, c->sticky);
 	if (!m) {
 		free(bytes);
 		return ret ? ret : c->err->status;
@@ -273,7 +273,7 @@ static int pcre_flag(struct rule_pctx *c, struct rule_match *m, char f, bool *ha
 
 int rule_opt_pcre(struct rule_pctx *c, const char *v, size_t n)
 {
-	const struct rule_match *prev = last_match(c);
+	const struct rule_match *prev = rule_last_match(c);
 	enum rule_buffer prev_buf = prev ? prev->buf : RULE_BUF_PAYLOAD;
 	struct rule_match *m;
 	const char *slash;
@@ -293,7 +293,7 @@ int rule_opt_pcre(struct rule_pctx *c, const char *v, size_t n)
 	}
 	if (!slash)
 		return rule_fail(c, "pcre lacks its closing '/'");
-	m = new_match(c, RULE_MATCH_PCRE, c->sticky);
+	m = rule_new_match(c, RULE_MATCH_PCRE, c->sticky);
 	if (!m)
 		return c->err->status;
 	m->negated = neg;
@@ -316,7 +316,7 @@ int rule_opt_pcre(struct rule_pctx *c, const char *v, size_t n)
 
 int rule_opt_isdataat(struct rule_pctx *c, const char *v, size_t n)
 {
-	const struct rule_match *prev = last_match(c);
+	const struct rule_match *prev = rule_last_match(c);
 	enum rule_buffer prev_buf = prev ? prev->buf : RULE_BUF_PAYLOAD;
 	struct rule_match *m;
 	const char *rest;
@@ -349,7 +349,7 @@ int rule_opt_isdataat(struct rule_pctx *c, const char *v, size_t n)
 	v = rule_trim(v, &num_n);
 	if (rule_parse_u32(v, num_n, MAX_OFFSET, &pos) < 0)
 		return rule_fail(c, "bad isdataat position");
-	m = new_match(c, RULE_MATCH_ISDATAAT, c->sticky);
+	m = rule_new_match(c, RULE_MATCH_ISDATAAT, c->sticky);
 	if (!m)
 		return c->err->status;
 	m->negated = neg;

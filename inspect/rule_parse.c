@@ -144,7 +144,13 @@ static int dispatch(struct rule_pctx *c, const char *kw, size_t kn, const char *
 		;
 	else if (!has_value && rule_opt_legacy(c, kw, kn, ret))
 		;
-	else if (!strcmp(name, "flowbits"))
+	else if (has_value && (!strcmp(name, "byte_test") || !strcmp(name, "byte_jump"))) {
+		bool unsupported = false;
+
+		*ret = rule_opt_bytes(c, v, vn, name[5] == 'j', &unsupported);
+		if (unsupported)
+			return 1;
+	} else if (!strcmp(name, "flowbits"))
 		*ret = has_value ? rule_opt_flowbits(c, v, vn) : rule_fail(c, "needs a value");
 	else if (!rule_opt_other(c, kw, kn, v, vn, has_value, ret))
 		return 1;

@@ -63,6 +63,17 @@ int rule_opt_sticky(struct rule_pctx *c, const char *name, size_t n, int *ret);
 /* A legacy content modifier (http_uri; ...): 1 handled, 0 not one. */
 int rule_opt_legacy(struct rule_pctx *c, const char *name, size_t n, int *ret);
 
+/* The items of content, pcre, isdataat and the byte keywords (rule_content.c). */
+struct rule_match *rule_new_match(struct rule_pctx *c, enum rule_match_kind kind,
+				  enum rule_buffer buf);
+struct rule_match *rule_last_match(struct rule_pctx *c);
+
+/*
+ * byte_test (jump 0) and byte_jump (jump 1) (rule_bytes.c). *unsupported
+ * set: a valid form we do not implement (dce, a byte_extract variable).
+ */
+int rule_opt_bytes(struct rule_pctx *c, const char *v, size_t n, int jump, bool *unsupported);
+
 /* flowbits (rule_flowbits.c). */
 int rule_opt_flowbits(struct rule_pctx *c, const char *v, size_t n);
 

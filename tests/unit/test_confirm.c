@@ -174,6 +174,59 @@ static void test_packet_checks(void **state)
 	rule_free(r);
 }
 
+static int matches_bytes(const char *rule, const char *payload, size_t len)
+{
+	return matches_buf(rule, RULE_BUF_PAYLOAD, payload, len);
+}
+
+/* byte_test: binary both endians, strings, bitmask, relative, negation. */
+static void test_byte_test(void **state)
+{
+	/* "LEN" then a 2-byte big-endian 0x0102 = 258 */
+	static const char p[] = "xxLEN\x01\x02rest";
+
+	assert_true(matches_bytes(R("content:\"LEN\"; byte_test:2,=,258,0,relative;"), p, 10));
+	assert_false(matches_bytes(R("content:\"LEN\"; byte_test:2,>,258,0,relative;"), p, 10));
+	assert_true(matches_bytes(R("content:\"LEN\"; byte_test:2,!>,258,0,relative;"), p, 10));
+	assert_true(matches_bytes(R("byte_test:2,=,0x0201,5,little;"), p, 10));
+	assert_true(matches_bytes(R("byte_test:1,&,0x02,6;"), p, 10));
+	assert_true(matches_bytes(R("byte_test:2,=,0x1,5,bitmask 0xff00;"), p, 10));
+	/* reading past the end fails the rule */
+	assert_false(matches_bytes(R("byte_test:4,>,0,8;"), p, 10));
+	assert_true(matches(R("content:\"len=\"; byte_test:3,>,100,0,relative,string,dec;"),
+			    "len=250;"));
+	assert_false(matches(R("content:\"len=\"; byte_test:3,>,100,0,relative,string,dec;"),
+			     "len=050;"));
+	assert_true(matches(R("byte_test:0,>,4000,0,string,dec;"), "65536"));
+	assert_false(matches(R("byte_test:0,>,4000,0,string,dec;"), "abc"));
+	assert_true(matches(R("byte_test:2,=,255,0,string,hex;"), "ff"));
+}
+
+/* byte_jump moves the cursor that the next relative item starts from. */
+static void test_byte_jump(void **state)
+{
+	/* a 1-byte length 3, three bytes skipped, then "OK" */
+	static const char p[] = "H\x03" "abcOK";
+
+	assert_true(matches_bytes(R("content:\"H\"; byte_jump:1,0,relative; content:\"OK\"; "
+				    "within:2;"),
+				  p, 7));
+	assert_false(matches_bytes(R("content:\"H\"; byte_jump:1,0,relative; content:\"ab\"; "
+				     "within:2;"),
+				   p, 7));
+	/* post_offset -2 lands on "bc" */
+	assert_true(matches_bytes(R("content:\"H\"; byte_jump:1,0,relative,post_offset -2; "
+				    "content:\"bc\"; within:2;"),
+				  p, 7));
+	/* multiplier 2 jumps 6: past the end */
+	assert_false(matches_bytes(R("content:\"H\"; byte_jump:1,0,relative,multiplier 2; "
+				     "isdataat:0,relative;"),
+				   p, 7));
+	/* from_beginning: the jump counts from the buffer's start */
+	assert_true(
+		matches_bytes(R("byte_jump:1,1,from_beginning; content:\"bc\"; within:2;"), p, 7));
+}
+
 /* only_stream rules need the reassembled stream, no_stream rules the packet. */
 static void test_stream_flags(void **state)
 {
@@ -252,7 +305,8 @@ int main(void)
 		cmocka_unit_test(test_isdataat_pcre),	cmocka_unit_test(test_sticky_buffers),
 		cmocka_unit_test(test_packet_checks),	cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_bad_pcre),	cmocka_unit_test(test_long_buffer),
-		cmocka_unit_test(test_stream_flags),
+		cmocka_unit_test(test_stream_flags),	cmocka_unit_test(test_byte_test),
+		cmocka_unit_test(test_byte_jump),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -828,9 +828,13 @@ static void test_unsupported(void **state)
 {
 	assert_refused(HDR "(msg:\"f\"; xbits:set,x,track ip_src; content:\"a\"; sid:2001;)",
 		       RULE_ERR_UNSUPPORTED, "xbits", "sid 2001: unsupported keyword xbits");
-	assert_refused(HDR "(byte_test:4,>,1000,0,relative; sid:2002; rev:1;)",
-		       RULE_ERR_UNSUPPORTED, "byte_test",
-		       "sid 2002: unsupported keyword byte_test");
+	assert_refused(HDR "(base64_decode:bytes 4; sid:2002; rev:1;)", RULE_ERR_UNSUPPORTED,
+		       "base64_decode", "sid 2002: unsupported keyword base64_decode");
+	/* byte_test forms we do not implement: dce, a byte_extract variable */
+	assert_refused(HDR "(byte_test:4,>,1000,0,relative,dce; sid:2005;)", RULE_ERR_UNSUPPORTED,
+		       "byte_test", "sid 2005: unsupported keyword byte_test");
+	assert_refused(HDR "(byte_jump:4,off_var,relative; sid:2006;)", RULE_ERR_UNSUPPORTED,
+		       "byte_jump", "sid 2006: unsupported keyword byte_jump");
 	assert_refused(HDR "(lua:script.lua; luajit:x; sid:2003;)", RULE_ERR_UNSUPPORTED, "lua",
 		       "sid 2003: unsupported keyword lua");
 	/* A syntax error after the unsupported keyword still wins. */
@@ -875,6 +879,53 @@ static void test_flowbits(void **state)
 			 RULE_ERR_SYNTAX);
 	assert_int_equal(parse_env(HDR "(flowbits:set,; sid:7;)", NULL, &r, &err), RULE_ERR_SYNTAX);
 	assert_int_equal(parse_env(HDR "(flowbits:alert; sid:8;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
+}
+
+/* byte_test and byte_jump: every field and option; bad forms refused. */
+static void test_byte_keywords(void **state)
+{
+	struct rule_error err;
+	struct rule *r;
+	const struct rule_match *m;
+
+	r = parse_ok(HDR "(content:\"ab\"; byte_test:2,!>=,0x100,-1,relative,little,bitmask 0xff0; "
+			 "byte_jump:4,2,relative,multiplier 2,align,post_offset -3; "
+			 "byte_test:0,=,42,0,string,dec; sid:1;)");
+	assert_int_equal(r->n_matches, 4);
+	m = &r->matches[1];
+	assert_int_equal(m->kind, RULE_MATCH_BYTE_TEST);
+	assert_int_equal(m->nbytes, 2);
+	assert_int_equal(m->byte_op, RULE_BYTE_GE);
+	assert_true(m->negated);
+	assert_int_equal(m->value, 0x100);
+	assert_int_equal(m->offset, -1);
+	assert_true(m->relative);
+	assert_true(m->little);
+	assert_int_equal(m->bitmask, 0xff0);
+	m = &r->matches[2];
+	assert_int_equal(m->kind, RULE_MATCH_BYTE_JUMP);
+	assert_int_equal(m->multiplier, 2);
+	assert_true(m->align);
+	assert_int_equal(m->post_offset, -3);
+	m = &r->matches[3];
+	assert_int_equal(m->nbytes, 0);
+	assert_int_equal(m->base, 10);
+	assert_int_equal(r->prefilter.len, 2); /* the content, not a byte keyword */
+	rule_free(r);
+	assert_int_equal(parse_env(HDR "(byte_test:9,=,1,0; sid:2;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
+	assert_string_equal(err.reason, "byte_test: reads 1 to 8 bytes");
+	assert_int_equal(parse_env(HDR "(byte_test:1,~,1,0; sid:3;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
+	assert_int_equal(parse_env(HDR "(byte_test:1,=,1; sid:4;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
+	assert_int_equal(parse_env(HDR "(byte_jump:1,0,hex; sid:5;)", NULL, &r, &err),
+			 RULE_ERR_SYNTAX);
+	assert_int_equal(
+		parse_env(HDR "(byte_jump:1,0,from_end,from_beginning; sid:6;)", NULL, &r, &err),
+		RULE_ERR_SYNTAX);
+	assert_int_equal(parse_env(HDR "(byte_jump:1,0,warp; sid:7;)", NULL, &r, &err),
 			 RULE_ERR_SYNTAX);
 }
 
@@ -936,7 +987,7 @@ static const char rules_text[] =
 	"    sid:2;)\n"
 	"alert tcp any any -> any any (msg:\"xb\"; xbits:isset,x,track ip_src; sid:3;)\n"
 	"alert tcp any any -> any any (msg:\"xb2\"; xbits:set,y,track ip_src; sid:4;)\n"
-	"alert tcp any any -> any any (msg:\"bt\"; byte_test:1,>,2,0; sid:5;)\n"
+	"alert tcp any any -> any any (msg:\"b64\"; base64_decode:bytes 4; sid:5;)\n"
 	"alert tcp any any -> any any (msg:\"bad\" sid:6;)\n"
 	"alert tcp any any -> any any (msg:\"dup\"; sid:1;)\n"
 	"  alert ip 1.2.3.4 any -> any any (msg:\"ip\"; sid:7;)";
@@ -973,14 +1024,14 @@ static void test_ruleset_load(void **state)
 	assert_string_equal(kw, "xbits");
 	assert_int_equal(count, 2);
 	assert_int_equal(ruleset_skip_keyword(rs, 1, &kw, &count), 0);
-	assert_string_equal(kw, "byte_test");
+	assert_string_equal(kw, "base64_decode");
 	assert_int_equal(count, 1);
 	assert_int_equal(ruleset_skip_keyword(rs, 2, &kw, &count), -1);
-	assert_int_equal(ruleset_report(rs, report, sizeof(report)), 73);
-	assert_string_equal(report, "3 rules loaded, 3 skipped: xbits 2, byte_test 1; "
+	assert_int_equal(ruleset_report(rs, report, sizeof(report)), 77);
+	assert_string_equal(report, "3 rules loaded, 3 skipped: xbits 2, base64_decode 1; "
 				    "1 malformed; 1 duplicate");
 	/* Truncation: NUL-terminated, full length returned. */
-	assert_int_equal(ruleset_report(rs, report, 10), 73);
+	assert_int_equal(ruleset_report(rs, report, 10), 77);
 	assert_string_equal(report, "3 rules l");
 	assert_int_equal(w.n, 5);
 	assert_string_equal(w.file, "t.rules");
@@ -1035,6 +1086,7 @@ int main(void)
 		cmocka_unit_test(test_prefilter_choice),
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_flowbits),
+		cmocka_unit_test(test_byte_keywords),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_whitespace_and_exact_buffer),
 		cmocka_unit_test(test_ruleset_load),

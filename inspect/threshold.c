@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "inspect/threshold.h"
+#include "lib/fnv.h"
 
 /* Slots probed for a key before the oldest of them is reused. */
 #define PROBES 8
@@ -77,13 +78,7 @@ static void make_key(struct thr_key *k, const struct rule *r, const struct flow_
 /* FNV-1a over the key (padding zeroed by make_key). */
 static uint64_t key_hash(const struct thr_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
+	return fnv1a64(FNV1A64_INIT, k, sizeof(*k));
 }
 
 /* The key's entry, a free slot, or the oldest probed slot, emptied. */

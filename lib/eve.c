@@ -11,9 +11,8 @@
 #include <jansson.h>
 
 #include "eve.h"
+#include "fnv.h"
 
-#define FNV64_OFFSET 0xcbf29ce484222325ULL
-#define FNV64_PRIME  0x100000001b3ULL
 /* JSON readers (jq, JavaScript) hold integers exactly only below 2^53. */
 #define FLOW_ID_MASK ((1ULL << 53) - 1)
 
@@ -67,20 +66,11 @@ static int is_icmp(unsigned int proto)
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
-static __u64 fnv1a(__u64 h, const void *data, size_t len)
-{
-	const __u8 *p = data;
-
-	while (len--)
-		h = (h ^ *p++) * FNV64_PRIME;
-	return h;
-}
-
 static __u64 hash_endpoint(__u64 h, const __u8 *addr, size_t alen, __u16 port)
 {
 	__u8 p[2] = {port >> 8, port & 0xff};
 
-	return fnv1a(fnv1a(h, addr, alen), p, sizeof(p));
+	return fnv1a64(fnv1a64(h, addr, alen), p, sizeof(p));
 }
 
 /*
@@ -95,7 +85,7 @@ static __u64 flow_id(const struct utm_block_event *ev)
 	__u16 dp = has_ports(ev->proto) ? ev->dport : 0;
 	const __u8 *a = ev->saddr, *b = ev->daddr;
 	int cmp = memcmp(a, b, alen);
-	__u64 h = FNV64_OFFSET;
+	__u64 h = FNV1A64_INIT;
 
 	if (cmp > 0 || (cmp == 0 && sp > dp)) {
 		a = ev->daddr;
@@ -104,8 +94,8 @@ static __u64 flow_id(const struct utm_block_event *ev)
 		dp ^= sp;
 		sp ^= dp;
 	}
-	h = fnv1a(h, &ev->family, 1);
-	h = fnv1a(h, &ev->proto, 1);
+	h = fnv1a64(h, &ev->family, 1);
+	h = fnv1a64(h, &ev->proto, 1);
 	h = hash_endpoint(h, a, alen, sp);
 	h = hash_endpoint(h, b, alen, dp);
 	h &= FLOW_ID_MASK;
@@ -262,7 +252,7 @@ static const char *dns_type_name(unsigned int t, char *buf, size_t len)
 	return buf;
 }
 
-static const char *const dns_mode_names[] = { "null", "nxdomain", "nodata", "sinkhole" };
+static const char *const dns_mode_names[] = {"null", "nxdomain", "nodata", "sinkhole"};
 
 /* Suricata's dns object (version 2, an answer) for a query the guard answered. */
 static json_t *dns_object(const struct utm_block_event *ev)

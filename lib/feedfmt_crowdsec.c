@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "lib/feedfmt.h"
+#include "fnv.h"
 
 #define STR_(x) #x
 #define STR(x)	STR_(x)
@@ -234,12 +235,8 @@ size_t crowdsec_set_count(const struct crowdsec_set *s)
 /* FNV-1a over the prefix, then mixed so the low bits (the slot) are spread. */
 static size_t prefix_hash(const struct ip_prefix *p)
 {
-	const uint8_t *b = (const uint8_t *)p;
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
+	uint64_t h = fnv1a64(FNV1A64_INIT, p, sizeof(*p));
 
-	for (i = 0; i < sizeof(*p); i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
 	h ^= h >> 29;
 	return (size_t)h;
 }

@@ -19,7 +19,9 @@
 #include "inspect/pkt.h"
 #include "inspect/reasm.h"
 #include "inspect/http_rawbufs.h"
+#include "inspect/engine_web.h"
 #include "inspect/threshold.h"
+#include "lib/blockpage.h"
 #include "inspect/tls.h"
 
 #define DEFAULT_DEPTH (1u << 20)
@@ -45,6 +47,9 @@
 #define EVE_LINE_MAX 16384
 /* http.start and http.header_names of one message are built here (cut beyond). */
 #define HTTP_RAW_SCRATCH (32u << 10)
+/* Category records remembered for their window, per worker (16 B each). */
+#define WEB_SEEN_ENTRIES 65536
+#define HOUR_NS		 (3600ull * 1000000000ull)
 /* Threshold counters per worker (rule and tracked address), about 64 B each. */
 #define THRESHOLD_ENTRIES 16384
 
@@ -103,6 +108,8 @@ struct engine {
 	struct detect_thread *dt;
 	struct threshold_table *thr; /* the rules' threshold counters */
 	uint8_t *http_scratch;	     /* HTTP_RAW_SCRATCH bytes for the raw-head buffers */
+	struct web_seen *web_seen;   /* category records already made in their window */
+	char *page;		     /* BLOCKPAGE_MAX bytes: the block page being sent */
 	struct reasm_pool pool;
 	struct engine_stats st;
 	/* The frame being handled, for callbacks. */
@@ -316,12 +323,147 @@ static void set_raw_bufs(struct engine *e, struct confirm_bufs *b, const struct 
 	set_buf(b, RULE_BUF_HTTP_HEADER_NAMES, r.header_names);
 }
 
+/* ---------------------------------------------------------------- web policy */
+
+static enum blockpage_kind page_kind(enum web_source s)
+{
+	return s == WEB_SRC_DOMAIN_LIST ? BLOCKPAGE_DOMAIN_LIST
+	       : s == WEB_SRC_URL_LIST	? BLOCKPAGE_URL_LIST
+					: BLOCKPAGE_CATEGORY;
+}
+
+/* The block page of a request into e->page; its length, or 0. */
+static size_t render_page(struct engine *e, struct app *a, const struct web_event_info *w)
+{
+	const struct web_verdict *v = w->v;
+	struct blockpage_info bp = {
+		.host = w->host,
+		.host_len = w->host_len,
+		.path = w->url,
+		.path_len = w->url_len,
+		.kind = page_kind(v->source),
+		.list = v->list,
+		.category_ja = v->category ? v->category->name_ja : NULL,
+		.category_en = v->category ? v->category->name_en : NULL,
+		.ip_family = a->client.family,
+		.when = {(time_t)(e->ts_ns / 1000000000u), (long)(e->ts_ns % 1000000000u)},
+		.contact_name = e->cfg.contact_name,
+		.contact_phone = e->cfg.contact_phone,
+		.contact_email = e->cfg.contact_email,
+	};
+	char ref[32];
+	struct tm tm;
+	int n;
+
+	memcpy(bp.ip, a->client.saddr, sizeof(bp.ip));
+	memcpy(bp.mac, a->lan_mac, sizeof(bp.mac));
+	if (localtime_r(&bp.when.tv_sec, &tm))
+		bp.utc_offset = tm.tm_gmtoff;
+	/* The flow id: the same number as the event's flow_id in eve.json. */
+	snprintf(ref, sizeof(ref), "%llu", (unsigned long long)a->f->id);
+	bp.ref = ref;
+	n = blockpage_render(&bp, e->page, BLOCKPAGE_MAX);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * The web policy on what a LAN client asks for (HTTP: host and URL; TLS:
+ * the SNI; DNS: the name): a record when it blocks, or for a category to
+ * log once per window. 1 when it blocks.
+ */
+static int web_policy(struct engine *e, struct app *a, struct web_event_info *w)
+{
+	struct eve_inspect_ctx c;
+	struct web_verdict v;
+	json_t *o;
+
+	if (!e->cfg.web || !a->lan_client || !w->host_len)
+		return 0;
+	if (w->url)
+		web_check_request(e->cfg.web, w->host, w->host_len, w->url, w->url_len, &v);
+	else
+		web_check_name(e->cfg.web, w->host, w->host_len, &v);
+	if (v.action == WEB_PASS)
+		return 0;
+	if (v.action == WEB_LOG &&
+	    !web_seen_first(e->web_seen, a->client.saddr, v.cat, w->host, w->host_len, e->ts_ns,
+			    e->cfg.category_window_ns ? e->cfg.category_window_ns : HOUR_NS))
+		return 0;
+	w->v = &v;
+	if (v.action == WEB_BLOCK)
+		e->st.web_blocked++;
+	else
+		e->st.web_logged++;
+	c = eve_ctx(e, a);
+	o = web_event(&c, w);
+	if (o)
+		emit(e, o);
+	return v.action == WEB_BLOCK;
+}
+
+/* QUIC from the LAN (UDP 443): with the policy on, browsers fall back to TCP, where the SNI shows.
+ */
+static int quic_from_lan(const struct app *a)
+{
+	return !a->tcp && a->lan_client && a->client.proto == IPPROTO_UDP && a->client.dport == 443;
+}
+
+static void block_quic(struct engine *e, struct app *a)
+{
+	struct web_verdict v = {
+		.action = WEB_BLOCK, .source = WEB_SRC_POLICY, .list = "block-quic", .cat = -1};
+	struct web_event_info w = {.v = &v, .via = "quic", .response = WEB_RESP_DROPPED};
+	struct eve_inspect_ctx c = eve_ctx(e, a);
+	json_t *o;
+
+	a->dropped = 1;
+	a->drop_sid = 0;
+	e->st.web_blocked++;
+	/* One record per device and window: a browser retries QUIC on every page. */
+	if (!web_seen_first(e->web_seen, a->client.saddr, -2, "quic", 4, e->ts_ns,
+			    e->cfg.category_window_ns ? e->cfg.category_window_ns : HOUR_NS))
+		return;
+	o = web_event(&c, &w);
+	if (o)
+		emit(e, o);
+}
+
+/* A blocked HTTP request: the block page for the client, a reset for the server. */
+static void block_request(struct engine *e, struct app *a, struct web_event_info *w)
+{
+	size_t n;
+
+	a->dropped = 1;
+	a->drop_sid = 0;
+	/* Only the frame that completes the request can carry the page back (inline). */
+	if (e->dir != FLOW_TO_SERVER || !(n = render_page(e, a, w))) {
+		a->reject = 1;
+		return;
+	}
+	e->v->page = e->page;
+	e->v->page_len = n;
+}
+
 static void http_request(void *user, struct http_tx *tx)
 {
 	struct app *a = user;
 	struct confirm_bufs b = {0};
 
 	a->e->st.http_tx++;
+	if (!a->dropped) {
+		struct web_event_info w = {
+			.via = "http",
+			.host = (const char *)tx->host.ptr,
+			.host_len = tx->host.ptr ? tx->host.len : 0,
+			.url = tx->uri_raw.ptr ? (const char *)tx->uri_raw.ptr : "/",
+			.url_len = tx->uri_raw.ptr ? tx->uri_raw.len : 1,
+			.response = WEB_RESP_PAGE,
+		};
+
+		/* the record says what happens; render_page may still fall back to resets */
+		if (web_policy(a->e, a, &w))
+			block_request(a->e, a, &w);
+	}
 	set_buf(&b, RULE_BUF_HTTP_METHOD, tx->method);
 	set_buf(&b, RULE_BUF_HTTP_URI, tx->uri);
 	set_buf(&b, RULE_BUF_HTTP_URI_RAW, tx->uri_raw);
@@ -453,6 +595,21 @@ static void tls_hello(struct app *a)
 	json_t *o;
 
 	a->e->st.tls_hellos++;
+	if (h->has_sni && h->sni[0] && !a->dropped) {
+		struct web_event_info w = {
+			.via = "tls",
+			.host = h->sni,
+			.host_len = strlen(h->sni),
+			.response = WEB_RESP_RESET,
+		};
+
+		/* no interception, so no page: both ends are reset and the browser says so */
+		if (web_policy(a->e, a, &w)) {
+			a->dropped = 1;
+			a->reject = 1;
+			a->drop_sid = 0;
+		}
+	}
 	if (h->has_sni && h->sni[0]) {
 		b.p[RULE_BUF_TLS_SNI] = (const uint8_t *)h->sni;
 		b.len[RULE_BUF_TLS_SNI] = strlen(h->sni);
@@ -502,6 +659,25 @@ static void dns_message(struct engine *e, struct app *a, const uint8_t *msg, siz
 	if (dnsmsg_parse(msg, len, &m) != DNSMSG_OK || m.qr || !m.n_questions)
 		return;
 	e->st.dns_queries++;
+	{
+		struct web_event_info w = {
+			.via = "dns",
+			.host = m.questions[0].name.text,
+			.host_len = m.questions[0].name.len,
+			.response = WEB_RESP_DROPPED,
+		};
+
+		/*
+		 * This query only: a UDP flow is a source port, and the next query
+		 * from the same port may be for another name.
+		 */
+		if (web_policy(e, a, &w) && a->tcp) {
+			a->dropped = 1; /* DNS over TCP: a dropped segment would stall it; reset */
+			a->reject = 1;
+		} else if (w.v) {
+			e->v->drop = 1;
+		}
+	}
 	b.p[RULE_BUF_DNS_QUERY] = (const uint8_t *)m.questions[0].name.text;
 	b.len[RULE_BUF_DNS_QUERY] = m.questions[0].name.len;
 	detect(e, &b);
@@ -922,6 +1098,8 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 	e->cur = a;
 	if (a->tcp)
 		track_tcp_state(f, &p, e->dir);
+	if (created && e->cfg.block_quic && quic_from_lan(a))
+		block_quic(e, a);
 	if (!a->dropped) {
 		if (p.payload_len || p.tuple.proto == IPPROTO_TCP) {
 			b.p[RULE_BUF_PAYLOAD] = frame + p.payload_off;
@@ -971,7 +1149,10 @@ struct engine *engine_new(const struct engine_cfg *cfg)
 	e->dt = cfg->det ? detect_thread_new(cfg->det) : NULL;
 	e->thr = threshold_new(THRESHOLD_ENTRIES);
 	e->http_scratch = malloc(HTTP_RAW_SCRATCH);
-	if (!e->flows || (cfg->det && !e->dt) || !e->thr || !e->http_scratch) {
+	e->web_seen = web_seen_new(WEB_SEEN_ENTRIES);
+	e->page = malloc(BLOCKPAGE_MAX);
+	if (!e->flows || (cfg->det && !e->dt) || !e->thr || !e->http_scratch || !e->web_seen ||
+	    !e->page) {
 		engine_free(e);
 		return NULL;
 	}
@@ -987,6 +1168,8 @@ void engine_free(struct engine *e)
 	detect_thread_free(e->dt);
 	threshold_free(e->thr);
 	free(e->http_scratch);
+	web_seen_free(e->web_seen);
+	free(e->page);
 	reasm_pool_destroy(&e->pool);
 	free(e);
 }

@@ -34,15 +34,27 @@ struct engine_cfg {
 	size_t n_drop_classes;
 	const uint32_t *drop_sids;
 	size_t n_drop_sids;
+	/* The web policy (site lists, categories) for LAN clients; NULL: none. Borrowed. */
+	const struct webpolicy *web;
+	uint64_t category_window_ns; /* one category record per device, category, name (0: 1 h) */
+	int block_quic; /* drop QUIC (UDP 443) from the LAN: browsers fall back to TCP */
+	const char *contact_name, *contact_phone, *contact_email; /* on the block page */
 };
 
 /* What to do with the frame, and with the rest of its flow. */
 struct engine_verdict {
-	int drop;			/* drop this frame */
-	int flow_done;			/* nothing more to learn: hand the flow back to XDP */
-	int flow_drop;			/* drop the rest of the flow (a drop/reject rule matched) */
-	int reject;			/* ... by a reject rule: reset both ends */
-	uint32_t sid;			/* the rule behind flow_drop */
+	int drop;      /* drop this frame */
+	int flow_done; /* nothing more to learn: hand the flow back to XDP */
+	int flow_drop; /* drop the rest of the flow (a drop/reject rule matched) */
+	int reject;    /* ... by a reject rule: reset both ends */
+	uint32_t sid;  /* the rule behind flow_drop */
+	/*
+	 * A blocked HTTP request: send this response (the block page) to the
+	 * client in the server's name, built from this frame (the request), and
+	 * reset the server. Valid until the next call.
+	 */
+	const char *page;
+	size_t page_len;
 	const struct flow_tuple *tuple; /* the frame's tuple (valid until the next call) */
 };
 
@@ -51,6 +63,7 @@ struct engine_stats {
 	uint64_t http_tx, tls_hellos, dns_queries, mail_messages;
 	uint64_t stream_nomem; /* stream directions no longer inspected for want of memory */
 	uint64_t thresholded;  /* alerts not reported: the rule's threshold */
+	uint64_t web_blocked, web_logged; /* web policy: connections blocked, category records */
 };
 
 struct engine;

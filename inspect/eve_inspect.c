@@ -96,6 +96,11 @@ static json_t *utm_object(const struct eve_inspect_ctx *c, int stars, const char
 	return u;
 }
 
+int eve_inspect_add_utm(json_t *o, const struct eve_inspect_ctx *c, int stars, const char *function)
+{
+	return json_object_set_new(o, "utm", utm_object(c, stars, function));
+}
+
 int eve_inspect_add_alert(json_t *o, const struct eve_inspect_ctx *c,
 			  const struct eve_alert_info *a)
 {

@@ -75,6 +75,10 @@ json_t *eve_inspect_base(const struct eve_inspect_ctx *c, const char *event_type
 int eve_inspect_add_alert(json_t *o, const struct eve_inspect_ctx *c,
 			  const struct eve_alert_info *a);
 int eve_inspect_add_http(json_t *o, const struct eve_http_info *h);
+
+/* The "utm" object of a record that is not an alert: function and stars (1..3). */
+int eve_inspect_add_utm(json_t *o, const struct eve_inspect_ctx *c, int stars,
+			const char *function);
 int eve_inspect_add_tls(json_t *o, const struct eve_tls_info *t);
 int eve_inspect_add_dns_query(json_t *o, const struct eve_dns_info *d);
 int eve_inspect_add_flow(json_t *o, const struct eve_flow_info *f);

@@ -19,7 +19,7 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, (uint16_t)v);
 }
 
-static void tcp_checksum(uint8_t *ip, int family, uint8_t *tcp)
+static void tcp_checksum(uint8_t *ip, int family, uint8_t *tcp, size_t tcp_len)
 {
 	uint8_t pseudo[40];
 	size_t alen = family == 4 ? 4 : 16, plen;
@@ -30,34 +30,28 @@ static void tcp_checksum(uint8_t *ip, int family, uint8_t *tcp)
 	plen = 2 * alen;
 	pseudo[plen] = 0;
 	pseudo[plen + 1] = IPPROTO_TCP;
-	put16(pseudo + plen + 2, 20);
+	put16(pseudo + plen + 2, (uint16_t)tcp_len);
 	put16(tcp + 16, 0);
 	s = inetsum_add(0, pseudo, plen + 4);
-	put16(tcp + 16, inetsum_final(inetsum_add(s, tcp, 20)));
+	put16(tcp + 16, inetsum_final(inetsum_add(s, tcp, tcp_len)));
 }
 
-size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8_t *out)
+size_t tcp_reply_head(const uint8_t *frame, const struct pkt_info *p, enum rst_target target,
+		      uint8_t *out, size_t *l3_out)
 {
-	struct pkt_info p;
-	size_t l3 = 14, l4, hlen;
-	uint8_t *ip, *tcp;
-	int fam, to_sender = target == RST_TO_SENDER;
-	uint32_t seq;
+	size_t l3 = 14, l4;
+	uint8_t *ip;
+	int fam = p->tuple.family, to_sender = target == RST_TO_SENDER;
 
-	if (pkt_parse(frame, len, &p) != PKT_OK || p.tuple.proto != IPPROTO_TCP)
-		return 0;
-	fam = p.tuple.family;
 	while ((frame[l3 - 2] == 0x81 || frame[l3 - 2] == 0x88) && l3 < 22)
 		l3 += 4; /* VLAN tags: kept as they are */
 	l4 = l3 + (fam == 4 ? 20 : 40);
-	hlen = l4 + 20;
 	memcpy(out, frame, l3);
 	if (to_sender) { /* swap the MACs */
 		memcpy(out, frame + 6, 6);
 		memcpy(out + 6, frame, 6);
 	}
 	ip = out + l3;
-	tcp = out + l4;
 	memcpy(ip, frame + l3, l4 - l3);
 	if (to_sender) { /* and the addresses */
 		size_t a = fam == 4 ? 12 : 8, n = fam == 4 ? 4 : 16;
@@ -65,9 +59,39 @@ size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8
 		memcpy(ip + a, frame + l3 + a + n, n);
 		memcpy(ip + a + n, frame + l3 + a, n);
 	}
-	memset(tcp, 0, 20);
-	put16(tcp, to_sender ? p.tuple.dport : p.tuple.sport);
-	put16(tcp + 2, to_sender ? p.tuple.sport : p.tuple.dport);
+	memset(out + l4, 0, 20);
+	put16(out + l4, to_sender ? p->tuple.dport : p->tuple.sport);
+	put16(out + l4 + 2, to_sender ? p->tuple.sport : p->tuple.dport);
+	*l3_out = l3;
+	return l4;
+}
+
+void tcp_reply_finish(uint8_t *ip, int family, size_t tcp_len)
+{
+	if (family == 4) {
+		put16(ip + 2, (uint16_t)(20 + tcp_len));
+		ip[8] = 64; /* TTL */
+		put16(ip + 10, 0);
+		put16(ip + 10, inetsum_final(inetsum_add(0, ip, 20)));
+	} else {
+		put16(ip + 4, (uint16_t)tcp_len);
+		ip[7] = 64; /* hop limit */
+	}
+	tcp_checksum(ip, family, ip + (family == 4 ? 20 : 40), tcp_len);
+}
+
+size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8_t *out)
+{
+	struct pkt_info p;
+	size_t l3, l4;
+	uint8_t *tcp;
+	int to_sender = target == RST_TO_SENDER;
+	uint32_t seq;
+
+	if (pkt_parse(frame, len, &p) != PKT_OK || p.tuple.proto != IPPROTO_TCP)
+		return 0;
+	l4 = tcp_reply_head(frame, &p, target, out, &l3);
+	tcp = out + l4;
 	/*
 	 * To the sender: at the sequence number it expects from the peer (the
 	 * frame's ack). To the receiver: at the sequence of the dropped frame,
@@ -83,17 +107,8 @@ size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8
 		put32(tcp + 8, p.seq + p.payload_len + (p.tcp_flags & PKT_TCP_SYN ? 1 : 0));
 		tcp[13] |= PKT_TCP_ACK;
 	}
-	if (fam == 4) {
-		put16(ip + 2, 40);
-		ip[8] = 64; /* TTL */
-		put16(ip + 10, 0);
-		put16(ip + 10, inetsum_final(inetsum_add(0, ip, 20)));
-	} else {
-		put16(ip + 4, 20);
-		ip[7] = 64; /* hop limit */
-	}
-	tcp_checksum(ip, fam, tcp);
-	return hlen;
+	tcp_reply_finish(out + l3, p.tuple.family, 20);
+	return l4 + 20;
 }
 
 /* Ethernet (MACs swapped, tags kept) of a reply to frame; its length. */

@@ -14,6 +14,8 @@
 /* Room for any RST this builds: Ethernet, two VLAN tags, IPv6, TCP. */
 #define RST_FRAME_MAX (14 + 8 + 40 + 20)
 
+struct pkt_info;
+
 enum rst_target {
 	RST_TO_SENDER = 0,   /* back out of the port the frame came in on */
 	RST_TO_RECEIVER = 1, /* out of the other port, where the frame was going */
@@ -25,6 +27,20 @@ enum rst_target {
  * length, or 0 when the frame is not such a TCP frame.
  */
 size_t rst_build(const uint8_t *frame, size_t len, enum rst_target target, uint8_t *out);
+
+/*
+ * The pieces of rst_build that inject.c (block pages) shares. tcp_reply_head
+ * writes to out the Ethernet header (tags kept), the IP header (IPv4 without
+ * options or IPv6, its fields copied) and a zeroed 20-byte TCP header with
+ * the ports, all turned around for RST_TO_SENDER, of a segment on the
+ * connection of frame, which pkt_parse accepted as TCP (p). Returns the
+ * offset of the TCP header; *l3 is the IP header's. tcp_reply_finish, once
+ * the TCP header and payload (tcp_len bytes after the IP header) are
+ * written, sets the IP length, TTL 64 and the IPv4 and TCP checksums.
+ */
+size_t tcp_reply_head(const uint8_t *frame, const struct pkt_info *p, enum rst_target target,
+		      uint8_t *out, size_t *l3);
+void tcp_reply_finish(uint8_t *ip, int family, size_t tcp_len);
 
 /* Room for any ICMP unreachable this builds: headers plus the quoted IP header and 8 bytes. */
 #define UNREACH_FRAME_MAX (14 + 8 + 40 + 8 + 40 + 8)

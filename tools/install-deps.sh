@@ -11,6 +11,8 @@ PKGS=(
 	libidn2-dev
 	# utm-inspect: rule matching (Hyperscan prefilter, PCRE2 confirmation)
 	libhyperscan-dev libpcre2-dev
+	# utm-inspect: application detection (inspect/appid.c wraps nDPI 4.2)
+	libndpi-dev
 	# threat feeds: fetching (lib/fetch.c) and minisign signatures (lib/minisign.c)
 	libcurl4-openssl-dev libsodium-dev ca-certificates
 	# lab, tests and demo peers

@@ -30,6 +30,7 @@ static void usage(FILE *out)
 		     "  remove ADDRESS[/LEN] [--allow]  remove a runtime entry\n"
 		     "  feeds                  every feed: state, entries, last and next refresh\n"
 		     "  feeds update [NAME]    refresh one feed (or all) now and show the result\n"
+		     "  category NAME|URL [--dir DIR]  web category (UT1) of a host or URL\n"
 		     "\n"
 		     "  --state-dir DIR        utm-load's state directory (default: the running UTM's)\n");
 }
@@ -202,12 +203,15 @@ int cmd_lists(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* own_maps: the command opens the maps itself, if at all (it works without a UTM). */
 static const struct {
 	const char *name;
 	int (*fn)(struct ctl *c, int argc, char **argv);
+	int own_maps;
 } commands[] = {
-	{ "status", cmd_status }, { "lists", cmd_lists },   { "why", cmd_why },
-	{ "add", cmd_add },	  { "remove", cmd_remove }, { "feeds", cmd_feeds },
+	{ "status", cmd_status, 0 }, { "lists", cmd_lists, 0 },	  { "why", cmd_why, 0 },
+	{ "add", cmd_add, 0 },	     { "remove", cmd_remove, 0 }, { "feeds", cmd_feeds, 0 },
+	{ "category", cmd_category, 1 },
 };
 
 int main(int argc, char **argv)
@@ -243,6 +247,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name))
 			continue;
+		if (commands[i].own_maps)
+			return commands[i].fn(&c, argc - optind, argv + optind);
 		if (utm_maps_open(c.pin_root, &c.maps, err, sizeof(err))) {
 			fprintf(stderr, "utm-ctl: %s\n", err);
 			return 1;

@@ -20,6 +20,8 @@ int cmd_why(struct ctl *c, int argc, char **argv);
 int cmd_add(struct ctl *c, int argc, char **argv);
 int cmd_remove(struct ctl *c, int argc, char **argv);
 int cmd_feeds(struct ctl *c, int argc, char **argv);
+/* utm-ctl-category.c: opens the maps itself, only when it needs them. */
+int cmd_category(struct ctl *c, int argc, char **argv);
 
 /* utm-ctl-feeds.c: add "feed": URL to a match object when list is a feed. */
 void ctl_add_feed_url(struct ctl *c, json_t *o, const char *list);

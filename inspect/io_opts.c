@@ -16,6 +16,26 @@
 
 static void usage(FILE *out)
 {
+	char default_log[512] = "[";
+	size_t i, line = 26; /* the column after the indent and "[" */
+
+	/* The default log-categories, wrapped under the option's text. */
+	for (i = 0; utm_inspect_default_log_categories[i]; i++) {
+		const char *name = utm_inspect_default_log_categories[i];
+		size_t len = strlen(default_log);
+
+		if (i && line + strlen(name) + 2 > 80) {
+			snprintf(default_log + len, sizeof(default_log) - len, ",\n%25s", "");
+			line = 25;
+		} else if (i) {
+			snprintf(default_log + len, sizeof(default_log) - len, ",");
+			line++;
+		}
+		len = strlen(default_log);
+		snprintf(default_log + len, sizeof(default_log) - len, "%s", name);
+		line += strlen(name);
+	}
+	snprintf(default_log + strlen(default_log), sizeof(default_log) - strlen(default_log), "]");
 	fprintf(out,
 		"usage: utm-inspect --lan IF --wan IF [options]\n"
 		"       utm-inspect --pcap FILE [--rules FILE] [--eve OUT.json]\n"
@@ -46,8 +66,24 @@ static void usage(FILE *out)
 		"XDP "
 		"[32]\n"
 		"  --flow-timeout S       idle seconds before a bypass entry is removed [300]\n"
-		"  --closing-timeout S    the same after a FIN or RST [10]\n",
-		UTM_DEFAULT_PIN_ROOT, DEFAULT_PORTS);
+		"  --closing-timeout S    the same after a FIN or RST [10]\n"
+		"\n"
+		"web policy (these flags override the configuration's inspect: section):\n"
+		"  --categories DIR       UT1 category tree (a directory per category) [the\n"
+		"                         configuration's categories feed, unpacked, else none]\n"
+		"  --log-category NAME    log visits to this category, an event per device and\n"
+		"                         domain per window (repeatable; replaces the\n"
+		"                         configuration's list)\n"
+		"                         %s\n"
+		"  --block-category NAME  block this category: block page, TLS reset, DNS answer\n"
+		"                         (repeatable, the same) [none]\n"
+		"  --no-block-sites       do not match HTTP Host/URL and TLS SNI against the\n"
+		"                         domain and URL lists\n"
+		"  --block-quic           drop UDP 443 from the LAN (browsers fall back to TCP)\n"
+		"  --block-doh            reset TLS to known DNS-over-HTTPS resolvers and TCP 853\n"
+		"  --contact-name S, --contact-phone S, --contact-email S\n"
+		"                         whom to ask for an exception, on the block page\n",
+		UTM_DEFAULT_PIN_ROOT, DEFAULT_PORTS, default_log);
 }
 
 enum {
@@ -67,6 +103,15 @@ enum {
 	OPT_DROP_CLASS,
 	OPT_DROP_SID,
 	OPT_IP_ONLY_DIR,
+	OPT_CATEGORIES,
+	OPT_LOG_CATEGORY,
+	OPT_BLOCK_CATEGORY,
+	OPT_NO_BLOCK_SITES,
+	OPT_BLOCK_QUIC,
+	OPT_BLOCK_DOH,
+	OPT_CONTACT_NAME,
+	OPT_CONTACT_PHONE,
+	OPT_CONTACT_EMAIL,
 };
 
 static const struct option longopts[] = {
@@ -86,6 +131,15 @@ static const struct option longopts[] = {
 	{"drop-class", required_argument, NULL, OPT_DROP_CLASS},
 	{"drop-sid", required_argument, NULL, OPT_DROP_SID},
 	{"ip-only-dir", required_argument, NULL, OPT_IP_ONLY_DIR},
+	{"categories", required_argument, NULL, OPT_CATEGORIES},
+	{"log-category", required_argument, NULL, OPT_LOG_CATEGORY},
+	{"block-category", required_argument, NULL, OPT_BLOCK_CATEGORY},
+	{"no-block-sites", no_argument, NULL, OPT_NO_BLOCK_SITES},
+	{"block-quic", no_argument, NULL, OPT_BLOCK_QUIC},
+	{"block-doh", no_argument, NULL, OPT_BLOCK_DOH},
+	{"contact-name", required_argument, NULL, OPT_CONTACT_NAME},
+	{"contact-phone", required_argument, NULL, OPT_CONTACT_PHONE},
+	{"contact-email", required_argument, NULL, OPT_CONTACT_EMAIL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -96,6 +150,33 @@ _Static_assert(OPT_N(cfg_classes[0]) == UTM_CFG_CLASSTYPE_LEN, "classtype names"
 _Static_assert(OPT_N(drop_classes) >= UTM_CFG_MAX_DROP_CLASSES, "drop-classtypes");
 _Static_assert(OPT_N(drop_sids) >= UTM_CFG_MAX_DROP_SIDS, "drop-sids");
 _Static_assert(OPT_N(ports) >= UTM_CFG_PORTS_LEN, "ports");
+_Static_assert(OPT_N(log_categories) == UTM_CFG_MAX_CATEGORIES, "log-categories");
+_Static_assert(OPT_N(block_categories) == UTM_CFG_MAX_CATEGORIES, "block-categories");
+_Static_assert(OPT_N(log_categories[0]) == UTM_CFG_CATEGORY_LEN, "category names");
+_Static_assert(OPT_N(block_categories[0]) == UTM_CFG_CATEGORY_LEN, "category names");
+_Static_assert(OPT_N(contact_name) == UTM_CFG_CONTACT_LEN, "contact-name");
+_Static_assert(OPT_N(contact_phone) == UTM_CFG_CONTACT_LEN, "contact-phone");
+_Static_assert(OPT_N(contact_email) == UTM_CFG_CONTACT_LEN, "contact-email");
+_Static_assert(OPT_N(categories) == PATH_MAX, "categories");
+
+/* The web policy of the inspect: section, copied: cfg is freed after. */
+static void config_web(struct opts *o, const struct utm_cfg *cfg)
+{
+	const struct utm_inspect_cfg *ic = &cfg->inspect;
+
+	utm_cfg_inspect_categories(cfg, o->categories, sizeof(o->categories));
+	memcpy(o->log_categories, ic->log_categories, sizeof(o->log_categories));
+	o->n_log_categories = ic->n_log_categories;
+	memcpy(o->block_categories, ic->block_categories, sizeof(o->block_categories));
+	o->n_block_categories = ic->n_block_categories;
+	o->category_window_s = ic->category_window_s;
+	o->block_sites = ic->block_sites;
+	o->block_quic = ic->block_quic;
+	o->block_doh = ic->block_doh;
+	memcpy(o->contact_name, ic->contact_name, sizeof(o->contact_name));
+	memcpy(o->contact_phone, ic->contact_phone, sizeof(o->contact_phone));
+	memcpy(o->contact_email, ic->contact_email, sizeof(o->contact_email));
+}
 
 /* The inspect: section (and the ports, pin root, event log) as defaults for the flags. */
 static int config_file(struct opts *o, const char *path)
@@ -135,6 +216,7 @@ static int config_file(struct opts *o, const char *path)
 		snprintf(o->cfg_ip_only_dir, sizeof(o->cfg_ip_only_dir), "%s", ic->ip_only_dir);
 		o->ip_only_dir = o->cfg_ip_only_dir;
 	}
+	config_web(o, &cfg);
 	free(o->rule_patterns);
 	if (utm_cfg_inspect_rules(&cfg, &o->rule_patterns, &o->n_rule_patterns)) {
 		fprintf(stderr, "utm-inspect: %s: out of memory\n", path);
@@ -201,9 +283,58 @@ static int number(const char *name, const char *v, unsigned int max, unsigned in
 	return 0;
 }
 
+/* --log-category, --block-category: the first use replaces the configuration's list. */
+static int add_category(const char *flag, const char *name, char (*names)[UTM_CFG_CATEGORY_LEN],
+			size_t *n, int *flags)
+{
+	size_t i;
+
+	if (!(*flags)++)
+		*n = 0;
+	if (!utm_cfg_valid_category(name)) {
+		fprintf(stderr,
+			"utm-inspect: --%s: '%s' is not a category name (1..%d characters of a-z "
+			"0-9 _ -)\n",
+			flag, name, UTM_CFG_CATEGORY_LEN - 1);
+		return -1;
+	}
+	for (i = 0; i < *n; i++)
+		if (!strcmp(names[i], name))
+			return 0;
+	if (*n == UTM_CFG_MAX_CATEGORIES) {
+		fprintf(stderr, "utm-inspect: --%s: more than %d categories\n", flag,
+			UTM_CFG_MAX_CATEGORIES);
+		return -1;
+	}
+	strcpy(names[(*n)++], name);
+	return 0;
+}
+
+static int contact(const char *flag, const char *v, char *dst)
+{
+	char why[64];
+
+	if (utm_cfg_check_contact(v, why, sizeof(why))) {
+		fprintf(stderr, "utm-inspect: --%s: %s\n", flag, why);
+		return -1;
+	}
+	strcpy(dst, v);
+	return 0;
+}
+
+/* The web policy without --config: the configuration's defaults. */
+static void default_web(struct opts *o)
+{
+	struct utm_cfg cfg;
+
+	utm_cfg_defaults(&cfg);
+	config_web(o, &cfg);
+	utm_cfg_free(&cfg);
+}
+
 int opts_parse(struct opts *o, int argc, char **argv)
 {
-	int c, rc = 0, class_flags = 0, sid_flags = 0;
+	int c, rc = 0, class_flags = 0, sid_flags = 0, log_flags = 0, block_flags = 0;
 
 	snprintf(o->pin_root, sizeof(o->pin_root), "%s", UTM_DEFAULT_PIN_ROOT);
 	snprintf(o->ports, sizeof(o->ports), "%s", DEFAULT_PORTS);
@@ -212,6 +343,7 @@ int opts_parse(struct opts *o, int argc, char **argv)
 	o->flow_timeout_s = UTM_INSPECT_DEFAULT_TIMEOUT;
 	o->closing_timeout_s = UTM_INSPECT_DEFAULT_CLOSING;
 	o->eve = "-";
+	default_web(o);
 	/* The configuration first, so that flags override it. */
 	for (c = 1; c + 1 < argc; c++)
 		if (!strcmp(argv[c], "--config") && config_file(o, argv[c + 1]))
@@ -263,6 +395,40 @@ int opts_parse(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_IP_ONLY_DIR:
 			o->ip_only_dir = optarg;
+			break;
+		case OPT_CATEGORIES:
+			if (strlen(optarg) >= sizeof(o->categories)) {
+				fprintf(stderr, "utm-inspect: --categories: path too long\n");
+				rc = -1;
+			} else {
+				strcpy(o->categories, optarg);
+			}
+			break;
+		case OPT_LOG_CATEGORY:
+			rc = add_category("log-category", optarg, o->log_categories,
+					  &o->n_log_categories, &log_flags);
+			break;
+		case OPT_BLOCK_CATEGORY:
+			rc = add_category("block-category", optarg, o->block_categories,
+					  &o->n_block_categories, &block_flags);
+			break;
+		case OPT_NO_BLOCK_SITES:
+			o->block_sites = 0;
+			break;
+		case OPT_BLOCK_QUIC:
+			o->block_quic = 1;
+			break;
+		case OPT_BLOCK_DOH:
+			o->block_doh = 1;
+			break;
+		case OPT_CONTACT_NAME:
+			rc = contact("contact-name", optarg, o->contact_name);
+			break;
+		case OPT_CONTACT_PHONE:
+			rc = contact("contact-phone", optarg, o->contact_phone);
+			break;
+		case OPT_CONTACT_EMAIL:
+			rc = contact("contact-email", optarg, o->contact_email);
 			break;
 		case OPT_DROP_CLASS:
 			/* The flags replace the configuration's list. */

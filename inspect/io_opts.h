@@ -34,6 +34,19 @@ struct opts {
 	char cfg_ip_only_dir[PATH_MAX];	 /* its ip-only-dir */
 	char (*rule_patterns)[PATH_MAX]; /* its rules (glob patterns), used without --rules */
 	size_t n_rule_patterns;
+	/* The web policy: the inspect: section's keys, then the flags. */
+	char categories[PATH_MAX];     /* --categories: the UT1 tree; "": no categories */
+	char log_categories[64][48];   /* --log-category: non-business, an event each */
+	size_t n_log_categories;       /* 0: none logged */
+	char block_categories[64][48]; /* --block-category: blocked (wins over logging) */
+	size_t n_block_categories;
+	unsigned int category_window_s; /* one event per device and domain per window */
+	int block_sites;	/* HTTP Host/URL, TLS SNI against the lists (--no-block-sites) */
+	int block_quic;		/* --block-quic: drop UDP 443 from the LAN */
+	int block_doh;		/* --block-doh: reset TLS to DoH resolvers, TCP 853 */
+	char contact_name[128]; /* --contact-*: on the block page; "": not shown */
+	char contact_phone[128];
+	char contact_email[128];
 };
 
 /* Fill o from the command line (and --config first). 0, or -1 after a message on stderr. */

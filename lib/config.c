@@ -35,6 +35,12 @@ void utm_cfg_defaults(struct utm_cfg *cfg)
 	cfg->inspect.depth_packets = UTM_INSPECT_DEFAULT_DEPTH;
 	cfg->inspect.flow_timeout_s = UTM_INSPECT_DEFAULT_TIMEOUT;
 	cfg->inspect.closing_timeout_s = UTM_INSPECT_DEFAULT_CLOSING;
+	for (; utm_inspect_default_log_categories[cfg->inspect.n_log_categories];
+	     cfg->inspect.n_log_categories++)
+		strcpy(cfg->inspect.log_categories[cfg->inspect.n_log_categories],
+		       utm_inspect_default_log_categories[cfg->inspect.n_log_categories]);
+	cfg->inspect.category_window_s = UTM_INSPECT_DEFAULT_CATEGORY_WINDOW;
+	cfg->inspect.block_sites = 1;
 }
 
 int utm_cfg_valid_list_name(const char *name)

@@ -107,6 +107,11 @@ static inline int utm_list_is_feed(const struct utm_list_cfg *l)
 #define UTM_INSPECT_DEFAULT_CLOSING 10
 #define UTM_INSPECT_MAX_DEPTH	    (1u << 30)
 #define UTM_INSPECT_MAX_TIMEOUT	    86400
+/* The web policy: UT1 categories, site blocking, the block page. */
+#define UTM_CFG_MAX_CATEGORIES		    64	/* entries of log- and block-categories */
+#define UTM_CFG_CATEGORY_LEN		    48	/* a UT1 short name and its NUL (CATDB_NAME_MAX) */
+#define UTM_CFG_CONTACT_LEN		    128 /* a block-page contact and its NUL */
+#define UTM_INSPECT_DEFAULT_CATEGORY_WINDOW 3600
 
 struct utm_inspect_cfg {
 	/* Paths or glob(3) patterns, relative ones made absolute against the config's directory. */
@@ -121,6 +126,20 @@ struct utm_inspect_cfg {
 	unsigned int depth_packets, flow_timeout_s, closing_timeout_s;
 	char eve[PATH_MAX];	    /* "": the top-level event-log */
 	char ip_only_dir[PATH_MAX]; /* "": IP-only rules are not written out */
+	/* UT1 tree; "": utm_cfg_inspect_categories' default (relative: to the config's dir) */
+	char categories[PATH_MAX];
+	/* Non-business categories: an event per device and domain and window. */
+	char log_categories[UTM_CFG_MAX_CATEGORIES][UTM_CFG_CATEGORY_LEN];
+	size_t n_log_categories; /* default: utm_inspect_default_log_categories */
+	char block_categories[UTM_CFG_MAX_CATEGORIES][UTM_CFG_CATEGORY_LEN]; /* blocked */
+	size_t n_block_categories;
+	unsigned int category_window_s; /* default UTM_INSPECT_DEFAULT_CATEGORY_WINDOW */
+	int block_sites; /* HTTP Host/URL and TLS SNI against the lists (default 1) */
+	int block_quic;	 /* drop UDP 443 from the LAN (default 0) */
+	int block_doh;	 /* reset TLS to DoH resolvers and TCP 853 (default 0) */
+	char contact_name[UTM_CFG_CONTACT_LEN]; /* the block page's contact; "": none */
+	char contact_phone[UTM_CFG_CONTACT_LEN];
+	char contact_email[UTM_CFG_CONTACT_LEN];
 };
 
 struct utm_cfg {
@@ -216,5 +235,27 @@ int utm_cfg_parse_ports(const char *list, uint32_t *port, uint8_t *bits, size_t 
  * malloc'ed (free it; NULL when *n is 0). 0, or -1 on no memory.
  */
 int utm_cfg_inspect_rules(const struct utm_cfg *cfg, char (**out)[PATH_MAX], size_t *n);
+
+/*
+ * The UT1 tree utm-inspect reads its web categories from, into buf:
+ * inspect.categories when the configuration gives it, else the unpacked
+ * tree of the first categories feed (STATE_DIR/feeds/NAME.d, which holds
+ * the tarball's blacklists/ directory: lib/ut1.h finds it), else the path
+ * of the first categories list, else "" (no categories).
+ */
+void utm_cfg_inspect_categories(const struct utm_cfg *cfg, char *buf, size_t len);
+
+/* 1 when name is a UT1 short category name: 1..47 characters of [a-z0-9_-]. */
+int utm_cfg_valid_category(const char *name);
+
+/*
+ * 0 when s can be shown as a block-page contact: at most
+ * UTM_CFG_CONTACT_LEN - 1 bytes of valid UTF-8 without control characters;
+ * else -1 with the reason in why.
+ */
+int utm_cfg_check_contact(const char *s, char *why, size_t whylen);
+
+/* The default log-categories, NULL-terminated. */
+extern const char *const utm_inspect_default_log_categories[];
 
 #endif /* UTM_CONFIG_H */

@@ -27,10 +27,6 @@ static const struct choice formats[] = {
 	{NULL, 0},
 };
 
-static const struct choice booleans[] = {
-	{"true", 1}, {"false", 0}, {"yes", 1}, {"no", 0}, {NULL, 0},
-};
-
 static int set_url(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		   const void *arg)
 {
@@ -98,8 +94,8 @@ static const struct unit durations[] = {
 };
 
 /* arg: (void *)minimum seconds. Stored as unsigned int. */
-static int set_duration(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-			const void *arg)
+int cfg_set_duration(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		     const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "a duration");
 	unsigned long min = (unsigned long)arg, s;
@@ -187,12 +183,12 @@ static const struct field feed_fields[] = {
 	{"direction", cfg_set_choice, LIST(dir), cfg_directions},
 	{"severity", cfg_set_severity, LIST(severity), NULL},
 	{"invalid", cfg_set_choice, LIST(refuse_invalid), cfg_invalid_policies},
-	{"refresh", set_duration, FEED(refresh_s), (const void *)1},
-	{"timeout", set_duration, FEED(timeout_s), (const void *)1},
+	{"refresh", cfg_set_duration, FEED(refresh_s), (const void *)1},
+	{"timeout", cfg_set_duration, FEED(timeout_s), (const void *)1},
 	{"max-size", set_size, FEED(max_size), NULL},
 	{"max-change", set_uint_max, FEED(max_change_pct), (const void *)1000},
-	{"allow-private", cfg_set_choice, FEED(allow_private), booleans},
-	{"allow-empty", cfg_set_choice, FEED(allow_empty), booleans},
+	{"allow-private", cfg_set_choice, FEED(allow_private), cfg_booleans},
+	{"allow-empty", cfg_set_choice, FEED(allow_empty), cfg_booleans},
 	{"min-prefix-ipv4", set_uint_max, FEED(min_prefix4), (const void *)32},
 	{"min-prefix-ipv6", set_uint_max, FEED(min_prefix6), (const void *)128},
 	{"signature-key", set_key, FEED(sig_key), NULL},

@@ -5,6 +5,8 @@
  * and the flow limits. Rule patterns are kept as written (relative ones
  * made absolute against the configuration's directory) and expanded by
  * utm-inspect when it starts, so that a feed unpacked later is found.
+ * Then the web policy: the UT1 category tree, the categories logged and
+ * blocked, site blocking, QUIC and DoH, and the block page's contact.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,15 @@
 #include <linux/types.h>
 
 #include "../bpf/utm_types.h"
+#include "catdb.h"
 #include "config_priv.h"
+
+_Static_assert(UTM_CFG_CATEGORY_LEN == CATDB_NAME_MAX, "category names fit the catdb");
+
+const char *const utm_inspect_default_log_categories[] = {
+	"adult", "gambling", "games", "social_networks", "audio-video", "shopping",
+	"warez", "dating",   NULL,
+};
 
 #define INSPECT(m) offsetof(struct utm_cfg, inspect.m)
 
@@ -206,6 +216,163 @@ static int set_count(struct walk *w, const char *what, const yaml_node_t *n, voi
 	return 0;
 }
 
+int utm_cfg_valid_category(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (i >= UTM_CFG_CATEGORY_LEN - 1 ||
+		    !((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		      name[i] == '_' || name[i] == '-'))
+			return 0;
+	return i > 0;
+}
+
+/*
+ * log-categories, block-categories: a later file's list replaces the earlier
+ * one, [] (or nothing) means none. dst: the names; arg: (void *)offset of
+ * their count in struct utm_cfg.
+ */
+static int set_category_list(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+			     const void *arg)
+{
+	char(*names)[UTM_CFG_CATEGORY_LEN] = dst;
+	size_t *count = (size_t *)((char *)w->cfg + (size_t)arg);
+	const yaml_node_item_t *it;
+	size_t k = 0, j;
+
+	if (cfg_is_null(n)) {
+		*count = 0;
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return cfg_fail(w, n, "%s: expected a sequence of category names, got a %s", what,
+				cfg_kind_name(n));
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		const yaml_node_t *c = yaml_document_get_node(w->doc, *it);
+		const char *v = cfg_text(w, what, c, "a category name");
+		char q[40];
+
+		if (!v)
+			return -1;
+		if (!utm_cfg_valid_category(v))
+			return cfg_fail(w, c,
+					"%s: '%s' is not a category name (1..%d characters of "
+					"a-z 0-9 _ -)",
+					what, cfg_excerpt(v, q, sizeof(q)),
+					UTM_CFG_CATEGORY_LEN - 1);
+		for (j = 0; j < k && strcmp(names[j], v); j++)
+			;
+		if (j < k)
+			continue; /* named twice */
+		if (k >= UTM_CFG_MAX_CATEGORIES)
+			return cfg_fail(w, c, "%s: more than %d categories", what,
+					UTM_CFG_MAX_CATEGORIES);
+		strcpy(names[k++], v);
+	}
+	/* The rest zeroed; a failure above leaves the caller's list whole (a copy). */
+	memset(names[k], 0, (UTM_CFG_MAX_CATEGORIES - k) * sizeof(names[0]));
+	*count = k;
+	return 0;
+}
+
+/* A directory: relative to the configuration, as list files. */
+static int set_categories_dir(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+			      const void *arg)
+{
+	const char *v = cfg_text(w, what, n, "a directory");
+
+	if (!v)
+		return -1;
+	if (!*v)
+		return cfg_fail(w, n, "%s: missing value", what);
+	return cfg_set_list_file(w, what, n, dst, arg);
+}
+
+/* The length of the UTF-8 sequence at s (1..4), or 0 when it is not valid UTF-8. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t len, i;
+	uint32_t c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF. */
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || (c >= 0xd800 && c <= 0xdfff) ||
+	    c > 0x10ffff)
+		return 0;
+	return len;
+}
+
+int utm_cfg_check_contact(const char *s, char *why, size_t whylen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
+
+	if (strlen(s) >= UTM_CFG_CONTACT_LEN) {
+		snprintf(why, whylen, "longer than %d bytes", UTM_CFG_CONTACT_LEN - 1);
+		return -1;
+	}
+	for (; *p; p += len) {
+		len = utf8_len(p);
+		if (!len) {
+			snprintf(why, whylen, "not valid UTF-8");
+			return -1;
+		}
+		/* C0 controls, DEL and C1 controls (U+0080..U+009F). */
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] < 0xa0)) {
+			snprintf(why, whylen, "contains a control character");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int set_contact(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		       const void *arg)
+{
+	const char *v = cfg_text(w, what, n, "a text");
+	char why[64];
+
+	if (!v)
+		return -1;
+	if (utm_cfg_check_contact(v, why, sizeof(why)))
+		return cfg_fail(w, n, "%s: %s", what, why);
+	strcpy(dst, v);
+	return 0;
+}
+
+static const struct field block_page_fields[] = {
+	{"contact-name", set_contact, INSPECT(contact_name), NULL},
+	{"contact-phone", set_contact, INSPECT(contact_phone), NULL},
+	{"contact-email", set_contact, INSPECT(contact_email), NULL},
+};
+
+static const struct section block_page_section = {block_page_fields, ARRAY_SIZE(block_page_fields)};
+
+static int set_block_page(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+			  const void *arg)
+{
+	return cfg_walk_map(w, n, what, &block_page_section, dst);
+}
+
 static const struct field inspect_fields[] = {
 	{"rules", set_rules, 0, NULL},
 	{"drop-classtypes", set_classes, 0, NULL},
@@ -217,6 +384,16 @@ static const struct field inspect_fields[] = {
 	 (const void *)UTM_INSPECT_MAX_TIMEOUT},
 	{"eve", cfg_set_path, INSPECT(eve), NULL},
 	{"ip-only-dir", cfg_set_path, INSPECT(ip_only_dir), NULL},
+	{"categories", set_categories_dir, INSPECT(categories), NULL},
+	{"log-categories", set_category_list, INSPECT(log_categories),
+	 (const void *)INSPECT(n_log_categories)},
+	{"block-categories", set_category_list, INSPECT(block_categories),
+	 (const void *)INSPECT(n_block_categories)},
+	{"category-window", cfg_set_duration, INSPECT(category_window_s), (const void *)1},
+	{"block-sites", cfg_set_choice, INSPECT(block_sites), cfg_booleans},
+	{"block-quic", cfg_set_choice, INSPECT(block_quic), cfg_booleans},
+	{"block-doh", cfg_set_choice, INSPECT(block_doh), cfg_booleans},
+	{"block-page", set_block_page, 0, NULL},
 };
 
 static const struct section inspect_section = {inspect_fields, ARRAY_SIZE(inspect_fields)};
@@ -267,4 +444,22 @@ int utm_cfg_inspect_rules(const struct utm_cfg *cfg, char (**out)[PATH_MAX], siz
 	*out = pat;
 	*n = k;
 	return 0;
+}
+
+void utm_cfg_inspect_categories(const struct utm_cfg *cfg, char *buf, size_t len)
+{
+	size_t i;
+
+	snprintf(buf, len, "%s", cfg->inspect.categories);
+	for (i = 0; !buf[0] && i < cfg->nlists; i++) {
+		const struct utm_list_cfg *l = &cfg->lists[i];
+
+		if (l->kind != UTM_LIST_KIND_CATEGORIES)
+			continue;
+		/* A feed's archive is unpacked into NAME.d (loader/feed_fetch.c). */
+		if (utm_list_is_feed(l))
+			utm_cfg_feed_path(cfg, l->name, ".d", buf, len);
+		else
+			snprintf(buf, len, "%s", l->path);
+	}
 }

@@ -69,10 +69,15 @@ int cfg_set_list_file(struct walk *w, const char *what, const yaml_node_t *n, vo
 		      const void *arg);
 int cfg_set_severity(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		     const void *arg);
+/* "90s", "15m", "6h", "1d" or seconds, up to 30d; arg: (void *)minimum seconds; unsigned int. */
+int cfg_set_duration(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		     const void *arg);
 
 /* The choices shared by lists and feeds. */
 extern const struct choice cfg_actions[], cfg_directions[], cfg_list_kinds[],
 	cfg_invalid_policies[];
+/* true | false | yes | no, stored as int 1 or 0. */
+extern const struct choice cfg_booleans[];
 
 /* lib/config_feeds.c: the "feeds" and "never-block" top-level keys. */
 int cfg_set_feeds(struct walk *w, const char *what, const yaml_node_t *n, void *dst,

@@ -274,6 +274,10 @@ static const struct choice malformed_modes[] = {
 	{NULL, 0},
 };
 
+const struct choice cfg_booleans[] = {
+	{"true", 1}, {"false", 0}, {"yes", 1}, {"no", 0}, {NULL, 0},
+};
+
 const struct choice cfg_actions[] = {
 	{"block", 0},
 	{"allow", 1},

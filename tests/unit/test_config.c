@@ -138,6 +138,20 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg.inspect.drop_sids[0], 2024897);
 	assert_string_equal(cfg.inspect.ports, "tcp:80,tcp:443,udp:53");
 	assert_string_equal(cfg.inspect.ip_only_dir, "/var/lib/utm-lab/ips");
+	snprintf(drop, sizeof(drop), "%s/tests/fixtures/ut1", top);
+	assert_string_equal(cfg.inspect.categories, drop);
+	assert_int_equal(cfg.inspect.n_log_categories, 9);
+	assert_string_equal(cfg.inspect.log_categories[7], "dating");
+	assert_string_equal(cfg.inspect.log_categories[8], "malware");
+	assert_int_equal(cfg.inspect.n_block_categories, 2);
+	assert_string_equal(cfg.inspect.block_categories[1], "gambling");
+	assert_int_equal(cfg.inspect.category_window_s, 1800);
+	assert_int_equal(cfg.inspect.block_sites, 1);
+	assert_int_equal(cfg.inspect.block_quic, 1);
+	assert_int_equal(cfg.inspect.block_doh, 1);
+	assert_string_equal(cfg.inspect.contact_name, "情報システム部 山田");
+	assert_string_equal(cfg.inspect.contact_phone, "03-1234-5678");
+	assert_string_equal(cfg.inspect.contact_email, "it@example.co.jp");
 	utm_cfg_free(&cfg);
 	assert_null(cfg.lists);
 	assert_int_equal(cfg.nlists, 0);
@@ -404,6 +418,52 @@ static const struct bad_case bad_cases[] = {
 	{"inspect:\n  eve: [a]\n", "t.yaml:2: inspect.eve: expected a path, got a sequence"},
 	{"inspect:\n  ip-only-dir:\n", "t.yaml:2: inspect.ip-only-dir: missing value"},
 	{"inspect: [rules]\n", "t.yaml:1: inspect: expected a mapping, got a sequence"},
+	/* inspect: the web policy */
+	{"inspect:\n  block-categories: [adult, Social]\n",
+	 "t.yaml:2: inspect.block-categories: 'Social' is not a category name (1..47 characters "
+	 "of a-z 0-9 _ -)"},
+	{"inspect:\n  log-categories:\n    - adult\n    - \"audio video\"\n",
+	 "t.yaml:4: inspect.log-categories: 'audio video' is not a category name (1..47 "
+	 "characters of a-z 0-9 _ -)"},
+	{"inspect:\n  log-categories:\n    - adult.x\n",
+	 "t.yaml:3: inspect.log-categories: 'adult.x' is not a category name (1..47 characters "
+	 "of a-z 0-9 _ -)"},
+	{"inspect:\n  log-categories: [\"\"]\n",
+	 "t.yaml:2: inspect.log-categories: '' is not a category name (1..47 characters of a-z "
+	 "0-9 _ -)"},
+	{"inspect:\n  log-categories:\n    - [adult]\n",
+	 "t.yaml:3: inspect.log-categories: expected a category name, got a sequence"},
+	{"inspect:\n  log-categories: adult\n",
+	 "t.yaml:2: inspect.log-categories: expected a sequence of category names, got a scalar"},
+	{"inspect:\n  block-categories:\n    adult: true\n",
+	 "t.yaml:3: inspect.block-categories: expected a sequence of category names, got a "
+	 "mapping"},
+	{"inspect:\n  category-window: 1w\n",
+	 "t.yaml:2: inspect.category-window: expected a duration 1s..30d such as 90s, 15m, 6h or "
+	 "1d, got '1w'"},
+	{"inspect:\n  category-window: 0\n",
+	 "t.yaml:2: inspect.category-window: expected a duration 1s..30d such as 90s, 15m, 6h or "
+	 "1d, got '0'"},
+	{"inspect:\n  category-window: 31d\n",
+	 "t.yaml:2: inspect.category-window: expected a duration 1s..30d such as 90s, 15m, 6h or "
+	 "1d, got '31d'"},
+	{"inspect:\n  block-quic: maybe\n",
+	 "t.yaml:2: inspect.block-quic: expected true | false | yes | no, got 'maybe'"},
+	{"inspect:\n  block-sites: 1\n",
+	 "t.yaml:2: inspect.block-sites: expected true | false | yes | no, got '1'"},
+	{"inspect:\n  categories: \"\"\n", "t.yaml:2: inspect.categories: missing value"},
+	{"inspect:\n  categories: [a, b]\n",
+	 "t.yaml:2: inspect.categories: expected a directory, got a sequence"},
+	{"inspect:\n  block-page:\n    contact-name: IT\n    contact-fax: x\n",
+	 "t.yaml:4: unknown key 'contact-fax' in inspect.block-page"},
+	{"inspect:\n  block-page: IT desk\n",
+	 "t.yaml:2: inspect.block-page: expected a mapping, got a scalar"},
+	{"inspect:\n  block-page:\n    contact-phone:\n",
+	 "t.yaml:3: inspect.block-page.contact-phone: missing value"},
+	{"inspect:\n  block-page:\n    contact-name: \"IT\\tdesk\"\n",
+	 "t.yaml:3: inspect.block-page.contact-name: contains a control character"},
+	{"inspect:\n  block-page:\n    contact-name: \"IT\\x85desk\"\n",
+	 "t.yaml:3: inspect.block-page.contact-name: contains a control character"},
 	/* YAML syntax */
 	{"ports:\n  lan: eth1\n wan: eth2\n",
 	 "t.yaml:3: did not find expected key (while parsing a block mapping at line 1)"},
@@ -557,6 +617,149 @@ static void test_inspect(void **state)
 	assert_null(cfg.inspect.drop_sids);
 }
 
+/* The inspect: section's web policy keys. */
+static void test_inspect_web(void **state)
+{
+	static const char yaml[] = "inspect:\n"
+				   "  categories: ut1\n"
+				   "  log-categories: [adult, gambling, games, adult]\n"
+				   "  block-categories:\n"
+				   "    - adult\n"
+				   "    - malware\n"
+				   "    - social_networks\n"
+				   "    - audio-video\n"
+				   "  category-window: 15m\n"
+				   "  block-sites: no\n"
+				   "  block-quic: true\n"
+				   "  block-doh: yes\n"
+				   "  block-page:\n"
+				   "    contact-name: \"情報システム部 山田\"\n"
+				   "    contact-phone: 03-1234-5678 (内線 201)\n"
+				   "    contact-email: it@example.co.jp\n";
+	char dir[PATH_MAX], err[256], *long_yaml;
+	struct utm_cfg cfg, copy;
+	size_t i;
+
+	utm_cfg_defaults(&cfg);
+	if (parse(yaml, "/etc/utm/utm.yaml", &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	/* Relative to the configuration, as list files. */
+	assert_string_equal(cfg.inspect.categories, "/etc/utm/ut1");
+	utm_cfg_inspect_categories(&cfg, dir, sizeof(dir));
+	assert_string_equal(dir, "/etc/utm/ut1");
+	/* A name given twice counts once; a name in both lists is fine (block wins). */
+	assert_int_equal(cfg.inspect.n_log_categories, 3);
+	assert_string_equal(cfg.inspect.log_categories[0], "adult");
+	assert_string_equal(cfg.inspect.log_categories[2], "games");
+	assert_string_equal(cfg.inspect.log_categories[3], "");
+	assert_int_equal(cfg.inspect.n_block_categories, 4);
+	assert_string_equal(cfg.inspect.block_categories[0], "adult");
+	assert_string_equal(cfg.inspect.block_categories[1], "malware");
+	assert_string_equal(cfg.inspect.block_categories[2], "social_networks");
+	assert_string_equal(cfg.inspect.block_categories[3], "audio-video");
+	assert_int_equal(cfg.inspect.category_window_s, 900);
+	assert_int_equal(cfg.inspect.block_sites, 0);
+	assert_int_equal(cfg.inspect.block_quic, 1);
+	assert_int_equal(cfg.inspect.block_doh, 1);
+	assert_string_equal(cfg.inspect.contact_name, "情報システム部 山田");
+	assert_string_equal(cfg.inspect.contact_phone, "03-1234-5678 (内線 201)");
+	assert_string_equal(cfg.inspect.contact_email, "it@example.co.jp");
+
+	/* A bad second file changes nothing; a good one replaces the lists it names. */
+	copy = cfg;
+	assert_int_equal(parse("inspect:\n  log-categories: []\n  block-categories: [a, B]\n",
+			       "b.yaml", &cfg, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "b.yaml:3: inspect.block-categories: 'B' is not a category name "
+				 "(1..47 characters of a-z 0-9 _ -)");
+	assert_memory_equal(&cfg.inspect, &copy.inspect, sizeof(cfg.inspect));
+	assert_int_equal(parse("inspect:\n  log-categories: []\n  block-page:\n"
+			       "    contact-name: \"\"\n",
+			       "c.yaml", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.inspect.n_log_categories, 0);
+	assert_int_equal(cfg.inspect.n_block_categories, 4);
+	assert_string_equal(cfg.inspect.contact_name, "");
+	assert_string_equal(cfg.inspect.contact_email, "it@example.co.jp");
+	/* A key with nothing after it: an empty list too. */
+	assert_int_equal(parse("inspect:\n  block-categories:\n", "d.yaml", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.inspect.n_block_categories, 0);
+	utm_cfg_free(&cfg);
+
+	/* At most 64 names per list, and 127 bytes per contact. */
+	long_yaml = malloc(4096);
+	assert_non_null(long_yaml);
+	strcpy(long_yaml, "inspect:\n  block-categories:\n");
+	for (i = 0; i < 65; i++)
+		snprintf(long_yaml + strlen(long_yaml), 4096 - strlen(long_yaml), "    - c%zu\n",
+			 i);
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.yaml:67: inspect.block-categories: more than 64 categories");
+	*strstr(long_yaml, "    - c64\n") = '\0';
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.inspect.n_block_categories, 64);
+	assert_string_equal(cfg.inspect.block_categories[63], "c63");
+	snprintf(long_yaml, 4096, "inspect:\n  block-page:\n    contact-email: %0*d\n", 128, 0);
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err,
+			    "t.yaml:3: inspect.block-page.contact-email: longer than 127 bytes");
+	/* 127 bytes fit, counted in bytes: 42 three-byte characters and a 1. */
+	strcpy(long_yaml, "inspect:\n  block-page:\n    contact-name: 1");
+	for (i = 0; i < 42; i++)
+		strcat(long_yaml, "山");
+	strcat(long_yaml, "\n");
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(strlen(cfg.inspect.contact_name), 127);
+	strcpy(strstr(long_yaml, "1山"), "12山");
+	for (i = 0; i < 41; i++)
+		strcat(long_yaml, "山");
+	strcat(long_yaml, "\n");
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err,
+			    "t.yaml:3: inspect.block-page.contact-name: longer than 127 bytes");
+	free(long_yaml);
+	utm_cfg_free(&cfg);
+}
+
+/* What the command line's contacts and category names are checked with. */
+static void test_inspect_web_checks(void **state)
+{
+	char why[64], name[64];
+
+	assert_true(utm_cfg_valid_category("social_networks"));
+	assert_true(utm_cfg_valid_category("audio-video"));
+	assert_true(utm_cfg_valid_category("0"));
+	assert_false(utm_cfg_valid_category(""));
+	assert_false(utm_cfg_valid_category("Adult"));
+	assert_false(utm_cfg_valid_category("a b"));
+	assert_false(utm_cfg_valid_category("a/b"));
+	memset(name, 'a', sizeof(name));
+	name[47] = '\0';
+	assert_true(utm_cfg_valid_category(name));
+	name[47] = 'a';
+	name[48] = '\0';
+	assert_false(utm_cfg_valid_category(name));
+
+	assert_int_equal(utm_cfg_check_contact("", why, sizeof(why)), 0);
+	assert_int_equal(utm_cfg_check_contact("総務 佐藤 📞", why, sizeof(why)), 0);
+	assert_int_equal(utm_cfg_check_contact("a\nb", why, sizeof(why)), -1);
+	assert_string_equal(why, "contains a control character");
+	assert_int_equal(utm_cfg_check_contact("a\x7f", why, sizeof(why)), -1);
+	assert_int_equal(utm_cfg_check_contact("a\xc2\x9b", why, sizeof(why)), -1);
+	assert_string_equal(why, "contains a control character");
+	assert_int_equal(utm_cfg_check_contact("\xc2\xa0nbsp", why, sizeof(why)), 0);
+	/* Latin-1, overlong, a surrogate, a truncated sequence, beyond U+10FFFF. */
+	assert_int_equal(utm_cfg_check_contact("caf\xe9", why, sizeof(why)), -1);
+	assert_string_equal(why, "not valid UTF-8");
+	assert_int_equal(utm_cfg_check_contact("\xc0\xaf", why, sizeof(why)), -1);
+	assert_int_equal(utm_cfg_check_contact("\xe0\x80\xaf", why, sizeof(why)), -1);
+	assert_int_equal(utm_cfg_check_contact("\xed\xa0\x80", why, sizeof(why)), -1);
+	assert_int_equal(utm_cfg_check_contact("\xe5\xb1", why, sizeof(why)), -1);
+	assert_int_equal(utm_cfg_check_contact("\xf4\x90\x80\x80", why, sizeof(why)), -1);
+}
+
 /* No inspect: section: utm-inspect's own defaults, the rules from the ips-rules feeds. */
 static void test_inspect_defaults(void **state)
 {
@@ -572,11 +775,21 @@ static void test_inspect_defaults(void **state)
 				   "    url: https://x.example/feodo.txt\n"
 				   "  - name: et-open\n"
 				   "    url: https://x.example/emerging.rules.tar.gz\n"
-				   "    kind: ips-rules\n";
-	char(*pat)[PATH_MAX];
+				   "    kind: ips-rules\n"
+				   "  - name: ut1\n"
+				   "    url: https://x.example/blacklists.tar.gz\n"
+				   "    kind: categories\n"
+				   "  - name: ut1-mirror\n"
+				   "    url: https://y.example/blacklists.tar.gz\n"
+				   "    kind: categories\n";
+	static const char *const default_log[] = {
+		"adult", "gambling", "games", "social_networks", "audio-video", "shopping",
+		"warez", "dating",   NULL,
+	};
+	char(*pat)[PATH_MAX], dir[PATH_MAX];
 	struct utm_cfg cfg;
 	char err[256];
-	size_t n;
+	size_t i, n;
 
 	utm_cfg_defaults(&cfg);
 	assert_null(cfg.inspect.rules);
@@ -589,10 +802,28 @@ static void test_inspect_defaults(void **state)
 	assert_int_equal(cfg.inspect.closing_timeout_s, 10);
 	assert_string_equal(cfg.inspect.eve, "");
 	assert_string_equal(cfg.inspect.ip_only_dir, "");
-	/* Nothing configured: no rules. */
+	/* The web policy: the non-business categories logged, nothing blocked but the sites. */
+	assert_string_equal(cfg.inspect.categories, "");
+	assert_int_equal(cfg.inspect.n_log_categories, ARRAY_SIZE(default_log) - 1);
+	for (i = 0; default_log[i]; i++) {
+		assert_string_equal(cfg.inspect.log_categories[i], default_log[i]);
+		assert_string_equal(utm_inspect_default_log_categories[i], default_log[i]);
+	}
+	assert_null(utm_inspect_default_log_categories[i]);
+	assert_int_equal(cfg.inspect.n_block_categories, 0);
+	assert_int_equal(cfg.inspect.category_window_s, 3600);
+	assert_int_equal(cfg.inspect.block_sites, 1);
+	assert_int_equal(cfg.inspect.block_quic, 0);
+	assert_int_equal(cfg.inspect.block_doh, 0);
+	assert_string_equal(cfg.inspect.contact_name, "");
+	assert_string_equal(cfg.inspect.contact_phone, "");
+	assert_string_equal(cfg.inspect.contact_email, "");
+	/* Nothing configured: no rules, no categories. */
 	assert_int_equal(utm_cfg_inspect_rules(&cfg, &pat, &n), 0);
 	assert_int_equal(n, 0);
 	assert_null(pat);
+	utm_cfg_inspect_categories(&cfg, dir, sizeof(dir));
+	assert_string_equal(dir, "");
 	if (parse(yaml, "/etc/utm/utm.yaml", &cfg, err, sizeof(err)))
 		fail_msg("%s", err);
 	assert_int_equal(cfg.inspect.rules_set, 0);
@@ -602,6 +833,21 @@ static void test_inspect_defaults(void **state)
 	assert_string_equal(pat[0], "/etc/utm/my.rules");
 	assert_string_equal(pat[1], "/srv/utm/feeds/et-open.d/rules/*.rules");
 	free(pat);
+	/* The web policy keys are absent: their defaults stay. */
+	assert_int_equal(cfg.inspect.n_log_categories, ARRAY_SIZE(default_log) - 1);
+	assert_int_equal(cfg.inspect.category_window_s, 3600);
+	assert_int_equal(cfg.inspect.block_sites, 1);
+	/* The first categories feed's unpacked tree, where the state dir is once final. */
+	utm_cfg_inspect_categories(&cfg, dir, sizeof(dir));
+	assert_string_equal(dir, "/srv/utm/feeds/ut1.d");
+	strcpy(cfg.state_dir, "/tmp/s");
+	utm_cfg_inspect_categories(&cfg, dir, sizeof(dir));
+	assert_string_equal(dir, "/tmp/s/feeds/ut1.d");
+	/* inspect.categories, when given, wins. */
+	assert_int_equal(
+		parse("inspect:\n  categories: /srv/ut1\n", "e.yaml", &cfg, err, sizeof(err)), 0);
+	utm_cfg_inspect_categories(&cfg, dir, sizeof(dir));
+	assert_string_equal(dir, "/srv/ut1");
 	utm_cfg_free(&cfg);
 }
 
@@ -610,7 +856,7 @@ static void test_shipped_default(void **state)
 {
 	char path[PATH_MAX + 32], err[512];
 	char(*pat)[PATH_MAX];
-	struct utm_cfg cfg;
+	struct utm_cfg cfg, def;
 	size_t i, n;
 
 	snprintf(path, sizeof(path), "%s/etc/utm.yaml", top);
@@ -630,6 +876,19 @@ static void test_shipped_default(void **state)
 	assert_int_equal(cfg.inspect.n_drop_classes, 0);
 	assert_int_equal(cfg.inspect.n_drop_sids, 0);
 	assert_int_equal(cfg.inspect.depth_packets, 32);
+	/* The web policy's defaults, written out; the categories feed is off. */
+	utm_cfg_defaults(&def);
+	assert_memory_equal(cfg.inspect.log_categories, def.inspect.log_categories,
+			    sizeof(def.inspect.log_categories));
+	assert_int_equal(cfg.inspect.n_log_categories, def.inspect.n_log_categories);
+	assert_int_equal(cfg.inspect.n_block_categories, 0);
+	assert_int_equal(cfg.inspect.category_window_s, 3600);
+	assert_int_equal(cfg.inspect.block_sites, 1);
+	assert_int_equal(cfg.inspect.block_quic, 0);
+	assert_int_equal(cfg.inspect.block_doh, 0);
+	assert_string_equal(cfg.inspect.contact_name, "");
+	utm_cfg_inspect_categories(&cfg, path, sizeof(path));
+	assert_string_equal(path, "");
 	utm_cfg_free(&cfg);
 }
 
@@ -862,6 +1121,8 @@ int main(void)
 		cmocka_unit_test(test_shipped_default),
 		cmocka_unit_test(test_inspect),
 		cmocka_unit_test(test_inspect_defaults),
+		cmocka_unit_test(test_inspect_web),
+		cmocka_unit_test(test_inspect_web_checks),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_files),
 		cmocka_unit_test(test_add_list),

@@ -401,26 +401,40 @@ static int web_policy(struct engine *e, struct app *a, struct web_event_info *w)
 	return v.action == WEB_BLOCK;
 }
 
-/* QUIC from the LAN (UDP 443): with the policy on, browsers fall back to TCP, where the SNI shows.
+/*
+ * The policy switches on a new flow from the LAN: QUIC (UDP 443) dropped so
+ * browsers fall back to TCP, where the SNI shows; DNS over TLS (TCP 853)
+ * reset so the DNS guard cannot be bypassed silently. The name, or NULL.
  */
-static int quic_from_lan(const struct app *a)
+static const char *policy_block(const struct engine *e, const struct app *a)
 {
-	return !a->tcp && a->lan_client && a->client.proto == IPPROTO_UDP && a->client.dport == 443;
+	if (!a->lan_client)
+		return NULL;
+	if (e->cfg.block_quic && !a->tcp && a->client.proto == IPPROTO_UDP &&
+	    a->client.dport == 443)
+		return "quic";
+	if (e->cfg.block_dot && a->tcp && a->client.dport == 853)
+		return "dot";
+	return NULL;
 }
 
-static void block_quic(struct engine *e, struct app *a)
+static void block_by_policy(struct engine *e, struct app *a, const char *what)
 {
-	struct web_verdict v = {
-		.action = WEB_BLOCK, .source = WEB_SRC_POLICY, .list = "block-quic", .cat = -1};
-	struct web_event_info w = {.v = &v, .via = "quic", .response = WEB_RESP_DROPPED};
+	struct web_verdict v = {.action = WEB_BLOCK,
+				.source = WEB_SRC_POLICY,
+				.list = what[0] == 'q' ? "block-quic" : "block-doh",
+				.cat = -1};
+	struct web_event_info w = {
+		.v = &v, .via = what, .response = a->tcp ? WEB_RESP_RESET : WEB_RESP_DROPPED};
 	struct eve_inspect_ctx c = eve_ctx(e, a);
 	json_t *o;
 
 	a->dropped = 1;
+	a->reject = a->tcp;
 	a->drop_sid = 0;
 	e->st.web_blocked++;
-	/* One record per device and window: a browser retries QUIC on every page. */
-	if (!web_seen_first(e->web_seen, a->client.saddr, -2, "quic", 4, e->ts_ns,
+	/* One record per device and window: a browser retries on every page. */
+	if (!web_seen_first(e->web_seen, a->client.saddr, -2, what, strlen(what), e->ts_ns,
 			    e->cfg.category_window_ns ? e->cfg.category_window_ns : HOUR_NS))
 		return;
 	o = web_event(&c, &w);
@@ -1098,8 +1112,8 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 	e->cur = a;
 	if (a->tcp)
 		track_tcp_state(f, &p, e->dir);
-	if (created && e->cfg.block_quic && quic_from_lan(a))
-		block_quic(e, a);
+	if (created && policy_block(e, a))
+		block_by_policy(e, a, policy_block(e, a));
 	if (!a->dropped) {
 		if (p.payload_len || p.tuple.proto == IPPROTO_TCP) {
 			b.p[RULE_BUF_PAYLOAD] = frame + p.payload_off;

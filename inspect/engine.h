@@ -38,6 +38,7 @@ struct engine_cfg {
 	const struct webpolicy *web;
 	uint64_t category_window_ns; /* one category record per device, category, name (0: 1 h) */
 	int block_quic; /* drop QUIC (UDP 443) from the LAN: browsers fall back to TCP */
+	int block_dot;	/* reset DNS over TLS (TCP 853) from the LAN */
 	const char *contact_name, *contact_phone, *contact_email; /* on the block page */
 };
 

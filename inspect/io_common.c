@@ -98,12 +98,15 @@ int common_start(struct common *c, const struct opts *o)
 		.drop_sids = o->drop_sids,
 		.n_drop_sids = o->n_drop_sids,
 	};
+	if (web_start(&c->web, o, &c->cfg))
+		return -1;
 	return o->ip_only_dir && c->rules.rs ? write_ip_only(c) : 0;
 }
 
 void common_stop(struct common *c)
 {
 	rules_free(&c->rules);
+	web_stop(&c->web);
 	if (c->eve && c->eve != stdout)
 		fclose(c->eve);
 	c->eve = NULL;

@@ -12,12 +12,14 @@
 
 #include "inspect/engine.h"
 #include "inspect/io_opts.h"
+#include "inspect/io_web.h"
 #include "inspect/io_rules.h"
 
 struct common {
 	const struct opts *o;
 	struct rules_loaded rules;
 	struct engine_cfg cfg; /* eve callback, drop policy, depth; det from rules */
+	struct web_loaded web; /* site lists, categories: cfg.web */
 	FILE *eve;
 	pthread_mutex_t eve_lock;
 };

@@ -24,6 +24,8 @@
 #include "inspect/io_common.h"
 #include "inspect/io_inline.h"
 #include "inspect/io_xsk.h"
+#include "inspect/inject.h"
+#include "lib/blockpage.h"
 #include "inspect/rst.h"
 #include "inspect/steer.h"
 #include "lib/config.h"
@@ -32,6 +34,8 @@
 
 #define MAX_PORTS UTM_CFG_MAX_STEER_PORTS /* of --ports */
 #define SEC	  1000000000ull
+/* Frames of the largest block page at the default MSS. */
+#define BLOCK_PAGE_FRAMES ((BLOCKPAGE_MAX + INJECT_MSS_DEFAULT - 1) / INJECT_MSS_DEFAULT)
 
 struct inline_ctx;
 
@@ -117,6 +121,31 @@ static void add_rule_ports(struct inline_ctx *in)
 			 "ports are not steered",
 			 su->over_cap, STEER_MAX_UDP_PORTS);
 	free(su);
+}
+
+/* One more port to steer (or one more protocol for a port already steered). */
+static void steer_port(struct inline_ctx *in, uint32_t port, uint8_t bit)
+{
+	size_t j;
+
+	for (j = 0; j < in->nports && in->port[j] != port; j++)
+		;
+	if (j == in->nports) {
+		if (in->nports == MAX_PORTS + STEER_MAX_UDP_PORTS)
+			return;
+		in->port[in->nports] = port;
+		in->port_bits[in->nports++] = 0;
+	}
+	in->port_bits[j] |= bit;
+}
+
+/* The policy switches need their flows: QUIC (UDP 443), DNS over TLS (TCP 853). */
+static void add_policy_ports(struct inline_ctx *in)
+{
+	if (in->o->block_quic)
+		steer_port(in, 443, UTM_STEER_UDP);
+	if (in->o->block_doh)
+		steer_port(in, 853, UTM_STEER_TCP);
 }
 
 static int open_map(const char *root, const char *name)
@@ -229,13 +258,45 @@ static void reset_both_ends(struct worker *w, const uint8_t *frame, uint32_t len
 		log_warn("no room to send a TCP reset on %s", w->x.port[!role].ifname);
 }
 
+/*
+ * A blocked HTTP request: the block page to the client in the server's
+ * name (built from the request frame), a reset to the server. Falls back
+ * to resetting both ends when the page cannot be built or sent.
+ */
+static void send_block_page(struct worker *w, const uint8_t *frame, uint32_t len, uint32_t role,
+			    const char *page, size_t page_len)
+{
+	static __thread uint8_t bufs[BLOCK_PAGE_FRAMES][INJECT_FRAME_MAX(INJECT_MSS_DEFAULT)];
+	struct inject_frame fr[BLOCK_PAGE_FRAMES];
+	uint8_t rst[RST_FRAME_MAX];
+	size_t i, n;
+	int k;
+
+	for (i = 0; i < BLOCK_PAGE_FRAMES; i++)
+		fr[i] = (struct inject_frame){bufs[i], sizeof(bufs[i]), 0};
+	k = inject_build(frame, len, (const uint8_t *)page, page_len, INJECT_MSS_DEFAULT, fr,
+			 BLOCK_PAGE_FRAMES);
+	if (k <= 0) {
+		reset_both_ends(w, frame, len, role);
+		return;
+	}
+	for (i = 0; i < (size_t)k; i++)
+		if (xskp_send(&w->x, role, fr[i].buf, (uint32_t)fr[i].len))
+			log_warn("no room to send the block page on %s", w->x.port[role].ifname);
+	n = rst_build(frame, len, RST_TO_RECEIVER, rst);
+	if (n && xskp_send(&w->x, !role, rst, (uint32_t)n))
+		log_warn("no room to send a TCP reset on %s", w->x.port[!role].ifname);
+}
+
 static enum xskp_verdict on_frame(uint8_t *frame, uint32_t len, uint32_t role, void *ctx)
 {
 	struct worker *w = ctx;
 	struct engine_verdict v;
 
 	engine_frame(w->eng, frame, len, common_wall_ns(), role == UTM_PORT_LAN, &v);
-	if (v.reject)
+	if (v.page)
+		send_block_page(w, frame, len, role, v.page, v.page_len);
+	else if (v.reject)
 		reset_both_ends(w, frame, len, role);
 	if (v.flow_drop) {
 		set_flow_verdict(w->in, v.tuple, UTM_FLOW_DROP, v.sid);
@@ -346,6 +407,7 @@ static int setup(struct inline_ctx *in)
 		return -1;
 	}
 	add_rule_ports(in);
+	add_policy_ports(in);
 	in->ports_fd = open_map(in->o->pin_root, "inspect_ports");
 	in->flows_fd = open_map(in->o->pin_root, "inspect_flows");
 	in->xsks_fd = open_map(in->o->pin_root, "xsks");

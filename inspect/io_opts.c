@@ -346,7 +346,8 @@ int opts_parse(struct opts *o, int argc, char **argv)
 	default_web(o);
 	/* The configuration first, so that flags override it. */
 	for (c = 1; c + 1 < argc; c++)
-		if (!strcmp(argv[c], "--config") && config_file(o, argv[c + 1]))
+		if (!strcmp(argv[c], "--config") && (o->config_path = argv[c + 1]) &&
+		    config_file(o, argv[c + 1]))
 			return -1;
 	while (!rc && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {

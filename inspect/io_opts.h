@@ -35,6 +35,7 @@ struct opts {
 	char (*rule_patterns)[PATH_MAX]; /* its rules (glob patterns), used without --rules */
 	size_t n_rule_patterns;
 	/* The web policy: the inspect: section's keys, then the flags. */
+	const char *config_path;       /* --config, or NULL: its lists are the site lists */
 	char categories[PATH_MAX];     /* --categories: the UT1 tree; "": no categories */
 	char log_categories[64][48];   /* --log-category: non-business, an event each */
 	size_t n_log_categories;       /* 0: none logged */

@@ -162,15 +162,22 @@ static void kick_tx(struct xskp_port *port)
 		sendto(xsk_socket__fd(port->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
 }
 
+/*
+ * Frames received on in: each to fn, then the ones it lets through onto
+ * the other port's tx ring. The tx slots are reserved only after every fn
+ * has run: fn may itself queue frames there (xskp_send: a reset toward the
+ * receiver), which a reservation held across the calls would misplace.
+ */
 static void handle_rx(struct xskp *p, struct xskp_port *in, xskp_frame_fn fn, void *ctx)
 {
 	struct xskp_port *out = &p->port[!in->role];
-	uint32_t idx_rx, idx_tx = 0, n, i, sent = 0, room;
+	uint64_t fwd[XSKP_RING_SIZE];
+	uint32_t fwd_len[XSKP_RING_SIZE];
+	uint32_t idx_rx, idx_tx = 0, n, i, nfwd = 0, room;
 
 	n = xsk_ring_cons__peek(&in->rx, XSKP_RING_SIZE, &idx_rx);
 	if (!n)
 		return;
-	room = xsk_ring_prod__reserve(&out->tx, n, &idx_tx);
 	for (i = 0; i < n; i++) {
 		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&in->rx, idx_rx + i);
 		uint8_t *frame = xsk_umem__get_data(p->area, d->addr);
@@ -179,23 +186,29 @@ static void handle_rx(struct xskp *p, struct xskp_port *in, xskp_frame_fn fn, vo
 		if (fn(frame, d->len, in->role, ctx) != XSKP_FORWARD) {
 			in->dropped++;
 			put_free(p, d->addr);
-		} else if (sent < room) {
-			struct xdp_desc *t = xsk_ring_prod__tx_desc(&out->tx, idx_tx + sent++);
-
-			t->addr = d->addr;
-			t->len = d->len;
-		} else {
-			out->tx_full++; /* the peer's tx ring is full: the frame is lost */
-			put_free(p, d->addr);
+			continue;
 		}
+		fwd[nfwd] = d->addr;
+		fwd_len[nfwd++] = d->len;
 	}
 	xsk_ring_cons__release(&in->rx, n);
-	/* Unused reservations are given back by submitting only what was filled. */
-	if (room > sent)
-		out->tx.cached_prod -= room - sent;
-	if (sent) {
-		xsk_ring_prod__submit(&out->tx, sent);
-		out->tx_frames += sent;
+	if (!nfwd)
+		return;
+	room = xsk_ring_prod__reserve(&out->tx, nfwd, &idx_tx);
+	for (i = 0; i < nfwd; i++) {
+		if (i < room) {
+			struct xdp_desc *t = xsk_ring_prod__tx_desc(&out->tx, idx_tx + i);
+
+			t->addr = fwd[i];
+			t->len = fwd_len[i];
+		} else {
+			out->tx_full++; /* the peer's tx ring is full: the frame is lost */
+			put_free(p, fwd[i]);
+		}
+	}
+	if (room) {
+		xsk_ring_prod__submit(&out->tx, room);
+		out->tx_frames += room;
 		kick_tx(out);
 	}
 }

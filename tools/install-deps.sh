@@ -24,6 +24,8 @@ PKGS=(
 	ipset time
 	# feed tests: the real nginx serves feeds (ETag, 304, gzip); minisign signs them
 	nginx-light minisign
+	# site blocking tests: a real TLS server (openssl s_server, self-signed certificate)
+	openssl
 	# unit tests: time zones for EVE timestamps
 	tzdata
 )

@@ -55,6 +55,8 @@ check "the attacker's connection is reset (curl: $(tr -d '\n' <"$LAB_RUN/in.err"
 	test "$rc" = 56 -o "$rc" = 52
 check "at once, not after a timeout" test $((SECONDS - t0)) -lt 5
 check_fails "the office's server never saw the request" grep -q 'cgi-bin' "$LAB_RUN/lan-httpd.log"
+check_eq "its end is reset too: no connection left open" "" \
+	"$(nsenter --net="/run/netns/$LAB_NS_LAN" ss -tnH state established '( sport = :80 )')"
 check "an alert: blocked, inbound, with its rule" ievent_wait \
 	'.alert.signature_id == 9000001 and .alert.action == "blocked" and .utm.function == "ips_inbound" and .utm.severity == 2 and .src_ip == "198.51.100.200"'
 check_eq "a harmless request from outside still works" "office page" \

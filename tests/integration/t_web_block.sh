@@ -1,0 +1,136 @@
+#!/bin/bash
+# Site blocking and web categories inline, in the lab, with real clients
+# and servers (issue 6): a PC that asks a blocked site by plain HTTP gets the
+# block page (in Japanese and English, naming the list and the contact) and
+# the server never sees the request, whatever DNS it used; a blocked URL
+# path likewise, while the rest of that site works; a blocked name over TLS
+# (a real TLS server with a self-signed certificate, curl --resolve) is
+# reset at once and logged; an allowed site works; a site of a logged
+# category is recorded once per window and not blocked, until its category
+# is set to block.
+. "$(dirname "$0")/common.sh"
+t_require_inspect
+command -v openssl >/dev/null || { echo "skip: openssl is not installed (make deps)"; exit 77; }
+lab_up || exit 1
+t_wait_loaded || exit 1
+
+# A TLS server on the web server's address: any name, a self-signed certificate.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=lab" -keyout "$LAB_RUN/tls.key" \
+	-out "$LAB_RUN/tls.crt" >/dev/null 2>&1 || { echo "openssl req failed"; exit 1; }
+nsenter --net="/run/netns/$LAB_NS_WAN" openssl s_server -quiet -accept 443 -www \
+	-cert "$LAB_RUN/tls.crt" -key "$LAB_RUN/tls.key" </dev/null >"$LAB_RUN/tls.log" 2>&1 &
+tls_pid=$!
+lab_defer "kill $tls_pid 2>/dev/null; wait $tls_pid 2>/dev/null"
+
+cat >"$LAB_RUN/web-block.list" <<'LIST'
+# the DNS guard's domain list, also what the inspector blocks by Host and SNI
+blocked.example.test
+LIST
+cat >"$LAB_RUN/bad-urls.list" <<'LIST'
+http://files.example.test/malware/
+LIST
+cat >"$LAB_RUN/web.yaml" <<YAML
+lists:
+  - name: web-block
+    file: $LAB_RUN/web-block.list
+    kind: domains
+  - name: bad-urls
+    file: $LAB_RUN/bad-urls.list
+    kind: urls
+inspect:
+  categories: $LAB_REPO/tests/fixtures/ut1
+  log-categories: [games]
+  category-window: 1h
+  block-page:
+    contact-name: "総務 山田"
+    contact-phone: "03-1234-5678"
+    contact-email: it@office.example
+YAML
+# The config is utm-inspect's only: utm-load's DNS guard does not know these
+# names, as when a PC uses its own resolver or a hard-coded address.
+t_start_inspect --config "$LAB_RUN/web.yaml" --ports tcp:80,tcp:443,udp:53 \
+	--eve "$LAB_RUN/eve.json" || exit 1
+check "utm-inspect loaded the site lists" \
+	grep -q 'site lists: 2 lists, 1 domains and 1 URLs' "$LAB_RUN/utm-inspect.log"
+check "utm-inspect loaded the categories" grep -q 'categories: .* from ' "$LAB_RUN/utm-inspect.log"
+web() { jq -c "select(.event_type == \"web\" and ($1))" "$LAB_RUN/eve.json" 2>/dev/null; }
+web_wait() {
+	local i
+	for ((i = 0; i < 30; i++)); do
+		[ -n "$(web "$1")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+get() { # NAME PATH OUT: the status code; the body in OUT
+	lab_lan curl -sS -m 10 -o "$3" -w '%{http_code}' --resolve "$1:80:$LAB_WEB_IP4" "http://$1$2" \
+		2>"$3.err"
+}
+
+# --- a blocked site by plain HTTP: the block page, the server never asked
+code=$(get blocked.example.test /index.html "$LAB_RUN/page.html")
+check_eq "a blocked site answers 403 with the block page" 403 "$code"
+check "the page is in Japanese" grep -q 'このサイトはブロックされました' "$LAB_RUN/page.html"
+check "and in English" grep -q 'This site was blocked' "$LAB_RUN/page.html"
+check "it names the site" grep -q 'blocked.example.test' "$LAB_RUN/page.html"
+check "and the list" grep -q 'web-block' "$LAB_RUN/page.html"
+check "it says whom to ask" grep -q '総務 山田' "$LAB_RUN/page.html"
+check "it names the device's address" grep -q "$LAB_LAN_IP4" "$LAB_RUN/page.html"
+check_fails "the web server never saw the request" grep -q 'blocked.example.test\|GET /index.html.*blocked' \
+	"$LAB_RUN/httpd.log"
+check "a ★★ web record: blocked by the domain list, block page" web_wait \
+	'.web.action == "blocked" and .web.reason == "domain-list" and .web.list == "web-block" and .web.via == "http" and .web.hostname == "blocked.example.test" and .web.response == "block-page" and .utm.function == "site_block" and .utm.severity == 2 and .src_ip == "'"$LAB_LAN_IP4"'"'
+drops=$(bpftool -j map dump pinned "$LAB_PIN_ROOT/inspect_flows" 2>/dev/null |
+	jq '[.[] | select(.formatted.value.verdict == 2)] | length')
+check "a drop entry takes the rest of the flow in XDP" test "${drops:-0}" -ge 2
+
+# --- a blocked URL path: its page blocked, the rest of the site served
+code=$(get files.example.test /malware/dropper.exe "$LAB_RUN/url.html")
+check_eq "a blocked URL answers 403" 403 "$code"
+check "a web record names the URL list" web_wait \
+	'.web.reason == "url-list" and .web.list == "bad-urls" and .web.url == "/malware/dropper.exe"'
+code=$(get files.example.test /index.html "$LAB_RUN/ok.html")
+check_eq "another page of that site is served" 200 "$code"
+check "with the site's content" grep -q "utm lab" "$LAB_RUN/ok.html"
+
+# --- a blocked name over TLS: reset at once (no interception, no page)
+t0=$SECONDS
+lab_lan curl -sS -k -m 10 -o /dev/null --resolve "blocked.example.test:443:$LAB_WEB_IP4" \
+	https://blocked.example.test/ 2>"$LAB_RUN/tls.err"
+rc=$?
+check "the TLS connection is reset (curl $rc: $(tr -d '\n' <"$LAB_RUN/tls.err"))" \
+	test "$rc" = 35 -o "$rc" = 56 -o "$rc" = 52
+check "at once, not after a timeout" test $((SECONDS - t0)) -lt 5
+check_eq "the server's end is reset too: no connection left open" "" \
+	"$(nsenter --net="/run/netns/$LAB_NS_WAN" ss -tnH state established '( sport = :443 )')"
+check "a web record: SNI blocked, reset" web_wait \
+	'.web.via == "tls" and .web.hostname == "blocked.example.test" and .web.response == "reset"'
+check "an allowed name over TLS works" lab_lan curl -sS -k -m 10 -o /dev/null \
+	--resolve "www.example.test:443:$LAB_WEB_IP4" https://www.example.test/
+
+# --- an allowed site, and a logged category
+code=$(get www.example.test /index.html "$LAB_RUN/allowed.html")
+check_eq "an allowed site works" 200 "$code"
+code=$(get games.example.com /index.html "$LAB_RUN/game1.html")
+check_eq "a site of a logged category is not blocked" 200 "$code"
+get games.example.com /index.html "$LAB_RUN/game2.html" >/dev/null
+get www.games.example.com /index.html "$LAB_RUN/game3.html" >/dev/null
+check "a ★ record names the category in Japanese and English" web_wait \
+	'.web.action == "logged" and .web.reason == "category" and .web.category == "games" and .web.category_ja == "ゲーム" and .utm.function == "web_category" and .utm.severity == 1'
+sleep 0.5
+check_eq "one record per device, site and window, not per request" 2 \
+	"$(web '.web.category == "games"' | jq -r .web.hostname | sort | xargs | wc -w)"
+check_eq "for each name visited" "games.example.com www.games.example.com" \
+	"$(web '.web.category == "games"' | jq -r .web.hostname | sort | xargs)"
+
+# --- the category set to block: the same site is blocked
+kill "$INSPECT_PID" 2>/dev/null
+wait "$INSPECT_PID" 2>/dev/null
+t_start_inspect --config "$LAB_RUN/web.yaml" --ports tcp:80,tcp:443,udp:53 \
+	--block-category games --eve "$LAB_RUN/eve.json" || exit 1
+code=$(get games.example.com /index.html "$LAB_RUN/game4.html")
+check_eq "once its category is blocked, the site is blocked" 403 "$code"
+check "the page names the category" grep -q 'ゲーム' "$LAB_RUN/game4.html"
+check "a web record: blocked by category" web_wait \
+	'.web.action == "blocked" and .web.reason == "category" and .web.category == "games" and .utm.function == "web_category"'
+t_done

@@ -393,14 +393,16 @@ static __always_inline void flow_key_of(const struct pkt *p, struct utm_flow_key
 static __always_inline int steer(struct xdp_md *ctx, const struct pkt *p,
 				 struct utm_port_stats *st, __u32 role, __u64 len)
 {
-	__u32 sp = p->sport, dp = p->dport, slot;
+	__u32 sp = p->sport, dp = p->dport, all = 0, slot;
 	__u8 *fs = bpf_map_lookup_elem(&inspect_ports, &sp);
 	__u8 *fd = bpf_map_lookup_elem(&inspect_ports, &dp);
+	__u8 *fa = bpf_map_lookup_elem(&inspect_ports, &all);
 	__u8 want = p->proto == IPPROTO_TCP ? UTM_STEER_TCP : UTM_STEER_UDP;
+	__u8 want_all = p->proto == IPPROTO_TCP ? UTM_STEER_ALL_TCP : UTM_STEER_ALL_UDP;
 	struct utm_flow_entry *v;
 	struct utm_flow_key k = {};
 
-	if (!fs || !fd || !((*fs | *fd) & want))
+	if (!fs || !fd || !fa || (!((*fs | *fd) & want) && !(*fa & want_all)))
 		return -1;
 	flow_key_of(p, &k);
 	v = bpf_map_lookup_elem(&inspect_flows, &k);

@@ -220,7 +220,8 @@ struct utm_btf_anchor {
 
 /*
  * inspect_ports: TCP/UDP port -> UTM_STEER_* bits: flows to or from these
- * ports go to utm-inspect (when it has a socket on the queue). Written by
+ * ports go to utm-inspect (when it has a socket on the queue); entry 0
+ * holds UTM_STEER_ALL_*: every flow of the protocol. Written by
  * utm-inspect; all zero when it never ran.
  */
 struct {

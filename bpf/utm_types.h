@@ -198,6 +198,13 @@ struct utm_port_stats {
 /* xsks key: port role (UTM_PORT_LAN/WAN) * UTM_XSK_QUEUES + rx queue index. */
 #define UTM_XSK_QUEUES 32
 #define UTM_STEER_UDP (1 << 1) /* UDP flows to or from this port */
+/*
+ * inspect_ports[0] (no flow has port 0): every TCP / UDP flow, for
+ * application detection: the inspector sees the first frames of each and
+ * hands it back with a pass verdict.
+ */
+#define UTM_STEER_ALL_TCP (1 << 2)
+#define UTM_STEER_ALL_UDP (1 << 3)
 
 /* inspect_flows key: one direction of a flow as seen on the wire (utm-inspect writes both). */
 struct utm_flow_key {

@@ -95,8 +95,10 @@ struct app {
 	int alerted;
 	uint32_t alerted_sid[ALERTED_MAX]; /* rules that alerted on this flow: once each */
 	unsigned int n_alerted;
-	struct stream_win win[2];  /* per direction: the stream rules are confirmed on */
-	struct flowbits fb;	   /* the rules' flowbits of this flow */
+	struct stream_win win[2]; /* per direction: the stream rules are confirmed on */
+	struct flowbits fb;
+	struct app_state as;
+		/* application detection (nDPI) */ /* the rules' flowbits of this flow */
 	struct dnsmsg_tcp *dnstcp; /* DNS over TCP framing, with its buffer after it */
 	struct http_tx *tx;	   /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
@@ -109,6 +111,7 @@ struct engine {
 	struct threshold_table *thr; /* the rules' threshold counters */
 	uint8_t *http_scratch;	     /* HTTP_RAW_SCRATCH bytes for the raw-head buffers */
 	struct web_seen *web_seen;   /* category records already made in their window */
+	struct engine_apps *apps;    /* application detection, NULL when off */
 	char *page;		     /* BLOCKPAGE_MAX bytes: the block page being sent */
 	struct reasm_pool pool;
 	struct engine_stats st;
@@ -963,6 +966,39 @@ static const char *flow_state_name(const struct flow *f)
 }
 
 /* The flow record, when the flow leaves the table (timeout, eviction, shutdown). */
+/*
+ * A flow's application is known: the policy blocks it (live only: a flow
+ * that ended is past blocking) or logs it, once per LAN device, application
+ * and window.
+ */
+static void app_classified(struct engine *e, struct app *a, int live)
+{
+	enum web_action act = engine_apps_action(e->apps, &a->as.r);
+	const uint8_t *dev = a->lan_client ? a->client.saddr : a->client.daddr;
+	struct eve_inspect_ctx c;
+	json_t *o;
+
+	e->st.apps_classified++;
+	if (act == WEB_BLOCK && !live)
+		act = WEB_LOG;
+	if (act == WEB_PASS)
+		return;
+	if (act == WEB_BLOCK) {
+		a->dropped = 1;
+		a->reject = a->tcp;
+		a->drop_sid = 0;
+		e->st.apps_blocked++;
+	} else if (!web_seen_first(e->web_seen, dev, -3 - a->as.r.app_id, a->as.r.category,
+				   strlen(a->as.r.category), e->ts_ns,
+				   e->cfg.app_window_ns ? e->cfg.app_window_ns : HOUR_NS)) {
+		return;
+	}
+	c = eve_ctx(e, a);
+	o = app_event(&c, &a->as.r, act, a->tcp);
+	if (o)
+		emit(e, o);
+}
+
 static void flow_event(struct engine *e, struct flow *f, struct app *a)
 {
 	struct eve_inspect_ctx c = eve_ctx(e, a);
@@ -981,6 +1017,11 @@ static void flow_event(struct engine *e, struct flow *f, struct app *a)
 
 	c.wall = fi.end;
 	o = eve_inspect_base(&c, "flow");
+	/* The application nDPI found, for the reports: per flow, not only the logged ones. */
+	if (o && a->as.done && a->as.r.app[0])
+		json_object_set_new(
+			o, "app",
+			json_pack("{s:s, s:s}", "name", a->as.r.app, "category", a->as.r.category));
 	if (o && eve_inspect_add_flow(o, &fi) == 0)
 		emit(e, o);
 	else
@@ -995,6 +1036,10 @@ static void free_app(struct flow *f, void *ctx)
 
 	if (!a)
 		return;
+	if (e->apps && a->as.af) {
+		engine_apps_end(e->apps, &a->as);
+		app_classified(e, a, 0);
+	}
 	flow_event(e, f, a);
 	if (a->rs_ready)
 		for (d = 0; d < 2; d++)
@@ -1053,8 +1098,21 @@ static void track_tcp_state(struct flow *f, const struct pkt_info *p, enum flow_
 }
 
 /* Nothing more to learn from this flow: its parsers are done or gave up. */
-static int flow_done(const struct app *a)
+/* The flow's ports were steered for the IPS, not only for application detection. */
+static int ips_flow(const struct engine *e, const struct app *a)
 {
+	uint8_t want = a->tcp ? UTM_STEER_TCP : UTM_STEER_UDP;
+
+	return !e->cfg.ips_ports ||
+	       ((e->cfg.ips_ports[a->client.sport] | e->cfg.ips_ports[a->client.dport]) & want);
+}
+
+static int flow_done(const struct engine *e, const struct app *a)
+{
+	if (e->apps && !a->as.done)
+		return 0;
+	if (e->apps && !ips_flow(e, a))
+		return 1; /* steered for its application only: classified, so handed back */
 	if (a->proto == APP_NONE)
 		return a->f->pkts[0] + a->f->pkts[1] >= OPAQUE_FRAMES;
 	if (a->proto == APP_TLS)
@@ -1125,6 +1183,9 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 		else if (a->proto == APP_DNS && e->dir == FLOW_TO_SERVER)
 			dns_message(e, a, frame + p.payload_off, p.payload_len);
 	}
+	if (e->apps && !a->dropped &&
+	    engine_apps_feed(e->apps, &a->as, frame, len, ts_ns, e->dir == FLOW_TO_SERVER))
+		app_classified(e, a, 1);
 	v->tuple = &a->client;
 	/* Verdicts are reported once; a dropped flow's later frames are dropped here too. */
 	if (a->dropped) {
@@ -1136,7 +1197,7 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 		v->sid = a->drop_sid;
 		f->verdict = FLOW_DROP;
 	} else if (f->verdict == FLOW_INSPECT &&
-		   (flow_done(a) ||
+		   (flow_done(e, a) ||
 		    (e->cfg.max_frames && f->pkts[0] + f->pkts[1] >= e->cfg.max_frames))) {
 		v->flow_done = 1;
 		f->verdict = FLOW_PASS;
@@ -1165,6 +1226,15 @@ struct engine *engine_new(const struct engine_cfg *cfg)
 	e->http_scratch = malloc(HTTP_RAW_SCRATCH);
 	e->web_seen = web_seen_new(WEB_SEEN_ENTRIES);
 	e->page = malloc(BLOCKPAGE_MAX);
+	if (cfg->apps) {
+		char why[256];
+
+		e->apps = engine_apps_new(&cfg->app_names, why, sizeof(why));
+		if (!e->apps) {
+			engine_free(e);
+			return NULL;
+		}
+	}
 	if (!e->flows || (cfg->det && !e->dt) || !e->thr || !e->http_scratch || !e->web_seen ||
 	    !e->page) {
 		engine_free(e);
@@ -1183,6 +1253,7 @@ void engine_free(struct engine *e)
 	threshold_free(e->thr);
 	free(e->http_scratch);
 	web_seen_free(e->web_seen);
+	engine_apps_free(e->apps);
 	free(e->page);
 	reasm_pool_destroy(&e->pool);
 	free(e);

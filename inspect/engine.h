@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "inspect/detect.h"
+#include "inspect/engine_app.h"
 
 /* Where EVE lines go (one JSON object, no newline). */
 typedef void (*engine_eve_fn)(void *ctx, const char *line);
@@ -39,6 +40,16 @@ struct engine_cfg {
 	uint64_t category_window_ns; /* one category record per device, category, name (0: 1 h) */
 	int block_quic; /* drop QUIC (UDP 443) from the LAN: browsers fall back to TCP */
 	int block_dot;	/* reset DNS over TLS (TCP 853) from the LAN */
+	/* Application detection (nDPI) on every flow, with its policy by name. */
+	int apps;
+	struct app_policy_names app_names;
+	uint64_t app_window_ns; /* one app record per device and app (0: 1 h) */
+	/*
+	 * UTM_STEER_* bits per port of what was steered for the IPS (NULL: all
+	 * of it, as offline): a flow steered only for its application is handed
+	 * back as soon as it is classified.
+	 */
+	const uint8_t *ips_ports;
 	const char *contact_name, *contact_phone, *contact_email; /* on the block page */
 };
 
@@ -65,6 +76,7 @@ struct engine_stats {
 	uint64_t stream_nomem; /* stream directions no longer inspected for want of memory */
 	uint64_t thresholded;  /* alerts not reported: the rule's threshold */
 	uint64_t web_blocked, web_logged; /* web policy: connections blocked, category records */
+	uint64_t apps_classified, apps_blocked;
 };
 
 struct engine;

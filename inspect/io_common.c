@@ -68,6 +68,40 @@ static int write_ip_only(struct common *c)
 	return 0;
 }
 
+/*
+ * Application detection: the policy's names checked against nDPI once, so
+ * that a typo stops utm-inspect at start with a suggestion, not a worker.
+ */
+static int apps_start(struct common *c, const struct opts *o)
+{
+	struct engine_apps *check;
+	char why[512];
+
+	if (!o->apps)
+		return 0;
+	c->cfg.apps = 1;
+	c->cfg.app_names = (struct app_policy_names){
+		.log_categories = o->log_app_categories,
+		.n_log_categories = o->n_log_app_categories,
+		.block_apps = o->block_apps,
+		.n_block_apps = o->n_block_apps,
+		.block_categories = o->block_app_categories,
+		.n_block_categories = o->n_block_app_categories,
+	};
+	c->cfg.app_window_ns = (uint64_t)o->category_window_s * 1000000000ull;
+	check = engine_apps_new(&c->cfg.app_names, why, sizeof(why));
+	if (!check) {
+		log_err("application detection: %s", why);
+		return -1;
+	}
+	log_info("application detection: nDPI %s, %zu applications and %zu categories blocked, "
+		 "%zu categories logged",
+		 appid_ndpi_version(), o->n_block_apps, o->n_block_app_categories,
+		 o->n_log_app_categories);
+	engine_apps_free(check);
+	return 0;
+}
+
 int common_start(struct common *c, const struct opts *o)
 {
 	char err[512];
@@ -98,7 +132,7 @@ int common_start(struct common *c, const struct opts *o)
 		.drop_sids = o->drop_sids,
 		.n_drop_sids = o->n_drop_sids,
 	};
-	if (web_start(&c->web, o, &c->cfg))
+	if (web_start(&c->web, o, &c->cfg) || apps_start(c, o))
 		return -1;
 	return o->ip_only_dir && c->rules.rs ? write_ip_only(c) : 0;
 }

@@ -57,6 +57,7 @@ struct inline_ctx {
 	uint32_t port[MAX_PORTS + STEER_MAX_UDP_PORTS]; /* --ports, then the rules' UDP ports */
 	uint8_t port_bits[MAX_PORTS + STEER_MAX_UDP_PORTS];
 	size_t nports, rule_udp_ports;
+	uint8_t *ips_ports; /* 65536 UTM_STEER_* bits: the ports steered for the IPS (apps on) */
 	struct worker *w;
 	unsigned int nw;
 	uint64_t bypass_errors, expired_entries;
@@ -137,6 +138,29 @@ static void steer_port(struct inline_ctx *in, uint32_t port, uint8_t bit)
 		in->port_bits[in->nports++] = 0;
 	}
 	in->port_bits[j] |= bit;
+}
+
+/*
+ * Application detection: every flow's first frames (entry 0's "all" bits).
+ * The engine is told which ports were wanted for the IPS, so that a flow
+ * steered for its application only is handed back once it is classified.
+ */
+static int apps_ports(struct inline_ctx *in)
+{
+	size_t i;
+
+	if (!in->o->apps)
+		return 0;
+	in->ips_ports = calloc(65536, 1);
+	if (!in->ips_ports) {
+		log_err("out of memory");
+		return -1;
+	}
+	for (i = 0; i < in->nports; i++)
+		in->ips_ports[in->port[i] & 0xffff] |= in->port_bits[i];
+	in->c->cfg.ips_ports = in->ips_ports;
+	steer_port(in, 0, UTM_STEER_ALL_TCP | UTM_STEER_ALL_UDP);
+	return 0;
 }
 
 /* The policy switches need their flows: QUIC (UDP 443), DNS over TLS (TCP 853). */
@@ -408,6 +432,8 @@ static int setup(struct inline_ctx *in)
 	}
 	add_rule_ports(in);
 	add_policy_ports(in);
+	if (apps_ports(in))
+		return -1;
 	in->ports_fd = open_map(in->o->pin_root, "inspect_ports");
 	in->flows_fd = open_map(in->o->pin_root, "inspect_flows");
 	in->xsks_fd = open_map(in->o->pin_root, "xsks");
@@ -425,10 +451,12 @@ static int setup(struct inline_ctx *in)
 		log_err("writing inspect_ports: %s", strerror(errno));
 		return -1;
 	}
-	log_info("inspecting %s <-> %s, %u queue%s (%s mode), flows of %s%s, depth %u frames",
+	log_info("inspecting %s <-> %s, %u queue%s (%s mode), flows of %s%s%s, depth %u frames",
 		 in->o->lan, in->o->wan, in->nw, in->nw == 1 ? "" : "s",
 		 in->w[0].x.port[0].zerocopy ? "zero-copy" : "copy", in->o->ports,
-		 in->rule_udp_ports ? " and the UDP ports of the rules" : "", in->o->depth_packets);
+		 in->rule_udp_ports ? " and the UDP ports of the rules" : "",
+		 in->o->apps ? ", and the first frames of every flow for their applications" : "",
+		 in->o->depth_packets);
 	return 0;
 }
 
@@ -451,6 +479,7 @@ static void teardown(struct inline_ctx *in)
 	if (in->flows_fd >= 0)
 		clear_entries(in->flows_fd);
 	free(in->w);
+	free(in->ips_ports);
 }
 
 int inline_mode(struct common *c)

@@ -14,28 +14,36 @@
 
 #define DEFAULT_PORTS OPTS_DEFAULT_PORTS
 
-static void usage(FILE *out)
+/* A default list as "[a,b,...]", wrapped under an option's text (column 25). */
+static void default_list(char *buf, size_t size, const char *const *names)
 {
-	char default_log[512] = "[";
-	size_t i, line = 26; /* the column after the indent and "[" */
+	size_t i, len, line = 26; /* the column after the indent and "[" */
 
-	/* The default log-categories, wrapped under the option's text. */
-	for (i = 0; utm_inspect_default_log_categories[i]; i++) {
-		const char *name = utm_inspect_default_log_categories[i];
-		size_t len = strlen(default_log);
-
-		if (i && line + strlen(name) + 2 > 80) {
-			snprintf(default_log + len, sizeof(default_log) - len, ",\n%25s", "");
+	snprintf(buf, size, "[");
+	for (i = 0; names[i]; i++) {
+		len = strlen(buf);
+		if (i && line + strlen(names[i]) + 2 > 80) {
+			snprintf(buf + len, size - len, ",\n%25s", "");
 			line = 25;
 		} else if (i) {
-			snprintf(default_log + len, sizeof(default_log) - len, ",");
+			snprintf(buf + len, size - len, ",");
 			line++;
 		}
-		len = strlen(default_log);
-		snprintf(default_log + len, sizeof(default_log) - len, "%s", name);
-		line += strlen(name);
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%s", names[i]);
+		line += strlen(names[i]);
 	}
-	snprintf(default_log + strlen(default_log), sizeof(default_log) - strlen(default_log), "]");
+	len = strlen(buf);
+	snprintf(buf + len, size - len, "]");
+}
+
+static void usage(FILE *out)
+{
+	char default_log[512], default_app_log[512];
+
+	default_list(default_log, sizeof(default_log), utm_inspect_default_log_categories);
+	default_list(default_app_log, sizeof(default_app_log),
+		     utm_inspect_default_log_app_categories);
 	fprintf(out,
 		"usage: utm-inspect --lan IF --wan IF [options]\n"
 		"       utm-inspect --pcap FILE [--rules FILE] [--eve OUT.json]\n"
@@ -82,8 +90,22 @@ static void usage(FILE *out)
 		"  --block-quic           drop UDP 443 from the LAN (browsers fall back to TCP)\n"
 		"  --block-doh            reset TLS to known DNS-over-HTTPS resolvers and TCP 853\n"
 		"  --contact-name S, --contact-phone S, --contact-email S\n"
-		"                         whom to ask for an exception, on the block page\n",
-		UTM_DEFAULT_PIN_ROOT, DEFAULT_PORTS, default_log);
+		"                         whom to ask for an exception, on the block page\n"
+		"\n"
+		"application detection (nDPI names; these flags override the configuration):\n"
+		"  --no-apps              do not identify applications (by default the first\n"
+		"                         packets of every new TCP/UDP flow are inspected)\n"
+		"  --log-app-category NAME\n"
+		"                         log flows of this nDPI category, an event per device,\n"
+		"                         application and window (repeatable; replaces the\n"
+		"                         configuration's list)\n"
+		"                         %s\n"
+		"  --block-app NAME       block this nDPI application, e.g. BitTorrent: the flow\n"
+		"                         is dropped or reset (repeatable, the same) [none]\n"
+		"  --block-app-category NAME\n"
+		"                         block this nDPI category, e.g. Download (repeatable,\n"
+		"                         the same) [none]\n",
+		UTM_DEFAULT_PIN_ROOT, DEFAULT_PORTS, default_log, default_app_log);
 }
 
 enum {
@@ -112,6 +134,10 @@ enum {
 	OPT_CONTACT_NAME,
 	OPT_CONTACT_PHONE,
 	OPT_CONTACT_EMAIL,
+	OPT_NO_APPS,
+	OPT_LOG_APP_CATEGORY,
+	OPT_BLOCK_APP,
+	OPT_BLOCK_APP_CATEGORY,
 };
 
 static const struct option longopts[] = {
@@ -140,6 +166,10 @@ static const struct option longopts[] = {
 	{"contact-name", required_argument, NULL, OPT_CONTACT_NAME},
 	{"contact-phone", required_argument, NULL, OPT_CONTACT_PHONE},
 	{"contact-email", required_argument, NULL, OPT_CONTACT_EMAIL},
+	{"no-apps", no_argument, NULL, OPT_NO_APPS},
+	{"log-app-category", required_argument, NULL, OPT_LOG_APP_CATEGORY},
+	{"block-app", required_argument, NULL, OPT_BLOCK_APP},
+	{"block-app-category", required_argument, NULL, OPT_BLOCK_APP_CATEGORY},
 	{NULL, 0, NULL, 0},
 };
 
@@ -158,6 +188,12 @@ _Static_assert(OPT_N(contact_name) == UTM_CFG_CONTACT_LEN, "contact-name");
 _Static_assert(OPT_N(contact_phone) == UTM_CFG_CONTACT_LEN, "contact-phone");
 _Static_assert(OPT_N(contact_email) == UTM_CFG_CONTACT_LEN, "contact-email");
 _Static_assert(OPT_N(categories) == PATH_MAX, "categories");
+_Static_assert(OPT_N(log_app_categories) == UTM_CFG_MAX_APP_NAMES, "log-app-categories");
+_Static_assert(OPT_N(block_apps) == UTM_CFG_MAX_APP_NAMES, "block-apps");
+_Static_assert(OPT_N(block_app_categories) == UTM_CFG_MAX_APP_NAMES, "block-app-categories");
+_Static_assert(OPT_N(log_app_categories[0]) == UTM_CFG_APP_NAME_LEN, "nDPI names");
+_Static_assert(OPT_N(block_apps[0]) == UTM_CFG_APP_NAME_LEN, "nDPI names");
+_Static_assert(OPT_N(block_app_categories[0]) == UTM_CFG_APP_NAME_LEN, "nDPI names");
 
 /* The web policy of the inspect: section, copied: cfg is freed after. */
 static void config_web(struct opts *o, const struct utm_cfg *cfg)
@@ -176,6 +212,13 @@ static void config_web(struct opts *o, const struct utm_cfg *cfg)
 	memcpy(o->contact_name, ic->contact_name, sizeof(o->contact_name));
 	memcpy(o->contact_phone, ic->contact_phone, sizeof(o->contact_phone));
 	memcpy(o->contact_email, ic->contact_email, sizeof(o->contact_email));
+	o->apps = ic->apps;
+	memcpy(o->log_app_categories, ic->log_app_categories, sizeof(o->log_app_categories));
+	o->n_log_app_categories = ic->n_log_app_categories;
+	memcpy(o->block_apps, ic->block_apps, sizeof(o->block_apps));
+	o->n_block_apps = ic->n_block_apps;
+	memcpy(o->block_app_categories, ic->block_app_categories, sizeof(o->block_app_categories));
+	o->n_block_app_categories = ic->n_block_app_categories;
 }
 
 /* The inspect: section (and the ports, pin root, event log) as defaults for the flags. */
@@ -310,6 +353,36 @@ static int add_category(const char *flag, const char *name, char (*names)[UTM_CF
 	return 0;
 }
 
+/*
+ * --log-app-category, --block-app, --block-app-category: nDPI names, the
+ * first use replacing the configuration's list; nDPI checks them at start.
+ */
+static int add_app_name(const char *flag, const char *noun, const char *name,
+			char (*names)[UTM_CFG_APP_NAME_LEN], size_t *n, int *flags)
+{
+	size_t i;
+
+	if (!(*flags)++)
+		*n = 0;
+	if (!utm_cfg_valid_app_name(name)) {
+		fprintf(stderr,
+			"utm-inspect: --%s: '%s' is not an nDPI %s name (1..%d characters of "
+			"A-Z a-z 0-9 _ - . +)\n",
+			flag, name, noun, UTM_CFG_APP_NAME_LEN - 1);
+		return -1;
+	}
+	for (i = 0; i < *n; i++)
+		if (!strcmp(names[i], name))
+			return 0;
+	if (*n == UTM_CFG_MAX_APP_NAMES) {
+		fprintf(stderr, "utm-inspect: --%s: more than %d names\n", flag,
+			UTM_CFG_MAX_APP_NAMES);
+		return -1;
+	}
+	strcpy(names[(*n)++], name);
+	return 0;
+}
+
 static int contact(const char *flag, const char *v, char *dst)
 {
 	char why[64];
@@ -335,6 +408,7 @@ static void default_web(struct opts *o)
 int opts_parse(struct opts *o, int argc, char **argv)
 {
 	int c, rc = 0, class_flags = 0, sid_flags = 0, log_flags = 0, block_flags = 0;
+	int app_log_flags = 0, app_block_flags = 0, app_block_cat_flags = 0;
 
 	snprintf(o->pin_root, sizeof(o->pin_root), "%s", UTM_DEFAULT_PIN_ROOT);
 	snprintf(o->ports, sizeof(o->ports), "%s", DEFAULT_PORTS);
@@ -430,6 +504,23 @@ int opts_parse(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_CONTACT_EMAIL:
 			rc = contact("contact-email", optarg, o->contact_email);
+			break;
+		case OPT_NO_APPS:
+			o->apps = 0;
+			break;
+		case OPT_LOG_APP_CATEGORY:
+			rc = add_app_name("log-app-category", "category", optarg,
+					  o->log_app_categories, &o->n_log_app_categories,
+					  &app_log_flags);
+			break;
+		case OPT_BLOCK_APP:
+			rc = add_app_name("block-app", "application", optarg, o->block_apps,
+					  &o->n_block_apps, &app_block_flags);
+			break;
+		case OPT_BLOCK_APP_CATEGORY:
+			rc = add_app_name("block-app-category", "category", optarg,
+					  o->block_app_categories, &o->n_block_app_categories,
+					  &app_block_cat_flags);
 			break;
 		case OPT_DROP_CLASS:
 			/* The flags replace the configuration's list. */

@@ -48,6 +48,14 @@ struct opts {
 	char contact_name[128]; /* --contact-*: on the block page; "": not shown */
 	char contact_phone[128];
 	char contact_email[128];
+	/* Application detection (nDPI): the inspect: section's keys, then the flags. */
+	int apps; /* every new TCP/UDP flow's first packets to nDPI (--no-apps) */
+	char log_app_categories[64][40]; /* --log-app-category: an event per device and app */
+	size_t n_log_app_categories;	 /* 0: none logged */
+	char block_apps[64][40];	 /* --block-app: nDPI applications blocked */
+	size_t n_block_apps;
+	char block_app_categories[64][40]; /* --block-app-category: nDPI categories blocked */
+	size_t n_block_app_categories;
 };
 
 /* Fill o from the command line (and --config first). 0, or -1 after a message on stderr. */

@@ -41,6 +41,11 @@ void utm_cfg_defaults(struct utm_cfg *cfg)
 		       utm_inspect_default_log_categories[cfg->inspect.n_log_categories]);
 	cfg->inspect.category_window_s = UTM_INSPECT_DEFAULT_CATEGORY_WINDOW;
 	cfg->inspect.block_sites = 1;
+	cfg->inspect.apps = 1;
+	for (; utm_inspect_default_log_app_categories[cfg->inspect.n_log_app_categories];
+	     cfg->inspect.n_log_app_categories++)
+		strcpy(cfg->inspect.log_app_categories[cfg->inspect.n_log_app_categories],
+		       utm_inspect_default_log_app_categories[cfg->inspect.n_log_app_categories]);
 }
 
 int utm_cfg_valid_list_name(const char *name)

@@ -112,6 +112,9 @@ static inline int utm_list_is_feed(const struct utm_list_cfg *l)
 #define UTM_CFG_CATEGORY_LEN		    48	/* a UT1 short name and its NUL (CATDB_NAME_MAX) */
 #define UTM_CFG_CONTACT_LEN		    128 /* a block-page contact and its NUL */
 #define UTM_INSPECT_DEFAULT_CATEGORY_WINDOW 3600
+/* Application detection (nDPI): application and category names. */
+#define UTM_CFG_MAX_APP_NAMES 64 /* entries of log-app-categories, block-apps... */
+#define UTM_CFG_APP_NAME_LEN  40 /* an nDPI name and its NUL */
 
 struct utm_inspect_cfg {
 	/* Paths or glob(3) patterns, relative ones made absolute against the config's directory. */
@@ -140,6 +143,18 @@ struct utm_inspect_cfg {
 	char contact_name[UTM_CFG_CONTACT_LEN]; /* the block page's contact; "": none */
 	char contact_phone[UTM_CFG_CONTACT_LEN];
 	char contact_email[UTM_CFG_CONTACT_LEN];
+	/*
+	 * Application detection: the first packets of every new TCP/UDP flow go
+	 * to nDPI (default 1). The names are nDPI's, checked by utm-inspect.
+	 */
+	int apps;
+	/* nDPI categories: an event per device, application and category window. */
+	char log_app_categories[UTM_CFG_MAX_APP_NAMES][UTM_CFG_APP_NAME_LEN];
+	size_t n_log_app_categories; /* default: utm_inspect_default_log_app_categories */
+	char block_apps[UTM_CFG_MAX_APP_NAMES][UTM_CFG_APP_NAME_LEN]; /* nDPI apps blocked */
+	size_t n_block_apps;
+	char block_app_categories[UTM_CFG_MAX_APP_NAMES][UTM_CFG_APP_NAME_LEN]; /* blocked */
+	size_t n_block_app_categories;
 };
 
 struct utm_cfg {
@@ -257,5 +272,14 @@ int utm_cfg_check_contact(const char *s, char *why, size_t whylen);
 
 /* The default log-categories, NULL-terminated. */
 extern const char *const utm_inspect_default_log_categories[];
+
+/*
+ * 1 when name can be an nDPI application or category name: 1..39 characters
+ * of [A-Za-z0-9_.+-]. Whether nDPI knows it is utm-inspect's to check.
+ */
+int utm_cfg_valid_app_name(const char *name);
+
+/* The default log-app-categories (nDPI category names), NULL-terminated. */
+extern const char *const utm_inspect_default_log_app_categories[];
 
 #endif /* UTM_CONFIG_H */

@@ -7,6 +7,8 @@
  * utm-inspect when it starts, so that a feed unpacked later is found.
  * Then the web policy: the UT1 category tree, the categories logged and
  * blocked, site blocking, QUIC and DoH, and the block page's contact.
+ * Then application detection: nDPI's application and category names,
+ * checked here for their characters only (lib/ does not link nDPI).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,11 @@ _Static_assert(UTM_CFG_CATEGORY_LEN == CATDB_NAME_MAX, "category names fit the c
 const char *const utm_inspect_default_log_categories[] = {
 	"adult", "gambling", "games", "social_networks", "audio-video", "shopping",
 	"warez", "dating",   NULL,
+};
+
+const char *const utm_inspect_default_log_app_categories[] = {
+	"SocialNetwork", "Game",      "Download", "FileSharing", "VPN",
+	"RemoteAccess",	 "Streaming", "Video",	  "Music",	 NULL,
 };
 
 #define INSPECT(m) offsetof(struct utm_cfg, inspect.m)
@@ -373,6 +380,83 @@ static int set_block_page(struct walk *w, const char *what, const yaml_node_t *n
 	return cfg_walk_map(w, n, what, &block_page_section, dst);
 }
 
+int utm_cfg_valid_app_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (i >= UTM_CFG_APP_NAME_LEN - 1 ||
+		    !((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '-' ||
+		      name[i] == '.' || name[i] == '+'))
+			return 0;
+	return i > 0;
+}
+
+/* What an nDPI name list holds: the noun of its messages, where its count is. */
+struct app_list {
+	const char *noun; /* "application", "category" */
+	const char *plural;
+	size_t count; /* offset of the count in struct utm_cfg */
+};
+
+static const struct app_list block_apps_list = {"application", "applications",
+						INSPECT(n_block_apps)};
+static const struct app_list log_app_categories_list = {"category", "categories",
+							INSPECT(n_log_app_categories)};
+static const struct app_list block_app_categories_list = {"category", "categories",
+							  INSPECT(n_block_app_categories)};
+
+/*
+ * log-app-categories, block-apps, block-app-categories: as set_category_list,
+ * nDPI names. dst: the names; arg: the struct app_list.
+ */
+static int set_app_list(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+			const void *arg)
+{
+	const struct app_list *l = arg;
+	char(*names)[UTM_CFG_APP_NAME_LEN] = dst;
+	size_t *count = (size_t *)((char *)w->cfg + l->count);
+	const yaml_node_item_t *it;
+	char expect[32];
+	size_t k = 0, j;
+
+	if (cfg_is_null(n)) {
+		*count = 0;
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return cfg_fail(w, n, "%s: expected a sequence of nDPI %s names, got a %s", what,
+				l->noun, cfg_kind_name(n));
+	snprintf(expect, sizeof(expect), "an nDPI %s name", l->noun);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		const yaml_node_t *c = yaml_document_get_node(w->doc, *it);
+		const char *v = cfg_text(w, what, c, expect);
+		char q[48];
+
+		if (!v)
+			return -1;
+		if (!utm_cfg_valid_app_name(v))
+			return cfg_fail(w, c,
+					"%s: '%s' is not an nDPI %s name (1..%d characters of "
+					"A-Z a-z 0-9 _ - . +)",
+					what, cfg_excerpt(v, q, sizeof(q)), l->noun,
+					UTM_CFG_APP_NAME_LEN - 1);
+		for (j = 0; j < k && strcmp(names[j], v); j++)
+			;
+		if (j < k)
+			continue; /* named twice */
+		if (k >= UTM_CFG_MAX_APP_NAMES)
+			return cfg_fail(w, c, "%s: more than %d %s", what, UTM_CFG_MAX_APP_NAMES,
+					l->plural);
+		strcpy(names[k++], v);
+	}
+	/* The rest zeroed; a failure above leaves the caller's list whole (a copy). */
+	memset(names[k], 0, (UTM_CFG_MAX_APP_NAMES - k) * sizeof(names[0]));
+	*count = k;
+	return 0;
+}
+
 static const struct field inspect_fields[] = {
 	{"rules", set_rules, 0, NULL},
 	{"drop-classtypes", set_classes, 0, NULL},
@@ -394,6 +478,11 @@ static const struct field inspect_fields[] = {
 	{"block-quic", cfg_set_choice, INSPECT(block_quic), cfg_booleans},
 	{"block-doh", cfg_set_choice, INSPECT(block_doh), cfg_booleans},
 	{"block-page", set_block_page, 0, NULL},
+	{"apps", cfg_set_choice, INSPECT(apps), cfg_booleans},
+	{"log-app-categories", set_app_list, INSPECT(log_app_categories), &log_app_categories_list},
+	{"block-apps", set_app_list, INSPECT(block_apps), &block_apps_list},
+	{"block-app-categories", set_app_list, INSPECT(block_app_categories),
+	 &block_app_categories_list},
 };
 
 static const struct section inspect_section = {inspect_fields, ARRAY_SIZE(inspect_fields)};

@@ -1871,6 +1871,27 @@ static void test_steer_protocol_bits(void **state)
 	}
 }
 
+/* Entry 0's "all flows" bits steer every flow of the protocol (application detection). */
+static void test_steer_all_flows(void **state)
+{
+	struct fx *fx = *state;
+	struct utm_flow_key tcp = flow_key("192.168.1.10", "192.0.2.7", IPPROTO_TCP, 40005, 6881);
+	struct utm_flow_key udp = flow_key("192.168.1.10", "192.0.2.7", IPPROTO_UDP, 40006, 27015);
+	struct frame f;
+
+	put_verdict(fx, &tcp, UTM_FLOW_DROP);
+	put_verdict(fx, &udp, UTM_FLOW_DROP);
+	tcp4(&f, FROM_LAN, "192.168.1.10", "192.0.2.7", 40005, 6881);
+	assert_forwarded(fx, lan_ifx, &f, "an unsteered port: no verdict looked up");
+	steer_port(fx, 0, UTM_STEER_ALL_TCP);
+	assert_int_equal(run(fx, lan_ifx, &f), XDP_DROP);
+	udp4(&f, FROM_LAN, "192.168.1.10", "192.0.2.7", 40006, 27015);
+	assert_forwarded(fx, lan_ifx, &f, "UDP while only TCP is steered");
+	steer_port(fx, 0, UTM_STEER_ALL_TCP | UTM_STEER_ALL_UDP);
+	assert_int_equal(run(fx, lan_ifx, &f), XDP_DROP);
+	assert_int_equal(port_stats(fx, UTM_PORT_LAN).dropped_inspector.packets, 2);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1906,6 +1927,7 @@ int main(void)
 		T(test_flow_verdicts),
 		T(test_flow_closing),
 		T(test_steer_protocol_bits),
+		T(test_steer_all_flows),
 	};
 	const struct CMUnitTest skipped[] = {
 		cmocka_unit_test(test_skipped),

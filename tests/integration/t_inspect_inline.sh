@@ -28,8 +28,9 @@ download() { # download OUT [CURL ARGS...]
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
-# --- inline with bypass at a depth of 20 frames
-t_start_inspect --ports tcp:80 --depth-packets 20 --flow-timeout 3 --closing-timeout 1 ||
+# --- inline with bypass at a depth of 20 frames; port steering alone (application
+# detection, which steers the first frames of every flow, is t_apps.sh)
+t_start_inspect --no-apps --ports tcp:80 --depth-packets 20 --flow-timeout 3 --closing-timeout 1 ||
 	exit 1
 check_eq "the steering map names port 80 for TCP" 1 "$(port_bits)"
 before=$(steered)

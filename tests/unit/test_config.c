@@ -152,6 +152,15 @@ static void test_full_example(void **state)
 	assert_string_equal(cfg.inspect.contact_name, "情報システム部 山田");
 	assert_string_equal(cfg.inspect.contact_phone, "03-1234-5678");
 	assert_string_equal(cfg.inspect.contact_email, "it@example.co.jp");
+	assert_int_equal(cfg.inspect.apps, 1);
+	assert_int_equal(cfg.inspect.n_log_app_categories, 10);
+	assert_string_equal(cfg.inspect.log_app_categories[0], "SocialNetwork");
+	assert_string_equal(cfg.inspect.log_app_categories[9], "Cloud");
+	assert_int_equal(cfg.inspect.n_block_apps, 2);
+	assert_string_equal(cfg.inspect.block_apps[0], "BitTorrent");
+	assert_string_equal(cfg.inspect.block_apps[1], "Tor");
+	assert_int_equal(cfg.inspect.n_block_app_categories, 1);
+	assert_string_equal(cfg.inspect.block_app_categories[0], "Download");
 	utm_cfg_free(&cfg);
 	assert_null(cfg.lists);
 	assert_int_equal(cfg.nlists, 0);
@@ -464,6 +473,36 @@ static const struct bad_case bad_cases[] = {
 	 "t.yaml:3: inspect.block-page.contact-name: contains a control character"},
 	{"inspect:\n  block-page:\n    contact-name: \"IT\\x85desk\"\n",
 	 "t.yaml:3: inspect.block-page.contact-name: contains a control character"},
+	/* inspect: application detection (nDPI names: their characters only) */
+	{"inspect:\n  apps: maybe\n",
+	 "t.yaml:2: inspect.apps: expected true | false | yes | no, got 'maybe'"},
+	{"inspect:\n  apps:\n", "t.yaml:2: inspect.apps: missing value"},
+	{"inspect:\n  block-apps: [BitTorrent, \"Apple iCloud\"]\n",
+	 "t.yaml:2: inspect.block-apps: 'Apple iCloud' is not an nDPI application name (1..39 "
+	 "characters of A-Z a-z 0-9 _ - . +)"},
+	{"inspect:\n  block-apps:\n    - Tor\n    - Sina(Weibo)\n",
+	 "t.yaml:4: inspect.block-apps: 'Sina(Weibo)' is not an nDPI application name (1..39 "
+	 "characters of A-Z a-z 0-9 _ - . +)"},
+	{"inspect:\n  log-app-categories:\n    - Game\n    - \"\"\n",
+	 "t.yaml:4: inspect.log-app-categories: '' is not an nDPI category name (1..39 "
+	 "characters of A-Z a-z 0-9 _ - . +)"},
+	{"inspect:\n  block-app-categories: [Download, \"Video/Music\"]\n",
+	 "t.yaml:2: inspect.block-app-categories: 'Video/Music' is not an nDPI category name "
+	 "(1..39 characters of A-Z a-z 0-9 _ - . +)"},
+	{"inspect:\n  block-app-categories:\n    - Abcdefghijklmnopqrstuvwxyz0123456789_-.+\n",
+	 "t.yaml:3: inspect.block-app-categories: 'Abcdefghijklmnopqrstuvwxyz0123456789_-.+' "
+	 "is not an nDPI category name (1..39 characters of A-Z a-z 0-9 _ - . +)"},
+	{"inspect:\n  block-apps:\n    - [Tor]\n",
+	 "t.yaml:3: inspect.block-apps: expected an nDPI application name, got a sequence"},
+	{"inspect:\n  block-apps: BitTorrent\n",
+	 "t.yaml:2: inspect.block-apps: expected a sequence of nDPI application names, got a "
+	 "scalar"},
+	{"inspect:\n  log-app-categories:\n    Game: true\n",
+	 "t.yaml:3: inspect.log-app-categories: expected a sequence of nDPI category names, got "
+	 "a mapping"},
+	{"inspect:\n  block-app-categories: Download\n",
+	 "t.yaml:2: inspect.block-app-categories: expected a sequence of nDPI category names, got "
+	 "a scalar"},
 	/* YAML syntax */
 	{"ports:\n  lan: eth1\n wan: eth2\n",
 	 "t.yaml:3: did not find expected key (while parsing a block mapping at line 1)"},
@@ -723,6 +762,124 @@ static void test_inspect_web(void **state)
 	utm_cfg_free(&cfg);
 }
 
+/* The inspect: section's application detection keys (nDPI names). */
+static void test_inspect_apps(void **state)
+{
+	static const char yaml[] = "inspect:\n"
+				   "  apps: false\n"
+				   "  log-app-categories: [Game, VPN, Game, IoT-Scada]\n"
+				   "  block-apps:\n"
+				   "    - BitTorrent\n"
+				   "    - Tor\n"
+				   "    - HTTP_Proxy\n"
+				   "    - DNS.over+HTTPS\n"
+				   "  block-app-categories: [Download, FileSharing]\n";
+	struct utm_cfg cfg, copy;
+	char err[256], *long_yaml;
+	size_t i;
+
+	utm_cfg_defaults(&cfg);
+	if (parse(yaml, "/etc/utm/utm.yaml", &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.inspect.apps, 0);
+	/* A name given twice counts once; the case is kept (nDPI's names are mixed case). */
+	assert_int_equal(cfg.inspect.n_log_app_categories, 3);
+	assert_string_equal(cfg.inspect.log_app_categories[0], "Game");
+	assert_string_equal(cfg.inspect.log_app_categories[1], "VPN");
+	assert_string_equal(cfg.inspect.log_app_categories[2], "IoT-Scada");
+	assert_string_equal(cfg.inspect.log_app_categories[3], "");
+	assert_int_equal(cfg.inspect.n_block_apps, 4);
+	assert_string_equal(cfg.inspect.block_apps[0], "BitTorrent");
+	assert_string_equal(cfg.inspect.block_apps[2], "HTTP_Proxy");
+	assert_string_equal(cfg.inspect.block_apps[3], "DNS.over+HTTPS");
+	assert_int_equal(cfg.inspect.n_block_app_categories, 2);
+	assert_string_equal(cfg.inspect.block_app_categories[1], "FileSharing");
+	/* The web policy's keys are not touched. */
+	assert_int_equal(cfg.inspect.n_log_categories, 8);
+	assert_int_equal(cfg.inspect.block_sites, 1);
+
+	/* A bad second file changes nothing; a good one replaces the lists it names. */
+	copy = cfg;
+	assert_int_equal(parse("inspect:\n  apps: yes\n  block-apps: []\n"
+			       "  block-app-categories:\n    - Download\n    - File Sharing\n",
+			       "b.yaml", &cfg, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "b.yaml:6: inspect.block-app-categories: 'File Sharing' is not an "
+				 "nDPI category name (1..39 characters of A-Z a-z 0-9 _ - . +)");
+	assert_memory_equal(&cfg.inspect, &copy.inspect, sizeof(cfg.inspect));
+	assert_int_equal(parse("inspect:\n  apps: yes\n  block-apps: []\n"
+			       "  log-app-categories:\n",
+			       "c.yaml", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.inspect.apps, 1);
+	assert_int_equal(cfg.inspect.n_block_apps, 0);
+	assert_string_equal(cfg.inspect.block_apps[0], "");
+	assert_int_equal(cfg.inspect.n_log_app_categories, 0);
+	assert_int_equal(cfg.inspect.n_block_app_categories, 2);
+	utm_cfg_free(&cfg);
+
+	/* At most 64 names per list, of at most 39 characters. */
+	long_yaml = malloc(4096);
+	assert_non_null(long_yaml);
+	strcpy(long_yaml, "inspect:\n  block-apps:\n");
+	for (i = 0; i < 65; i++)
+		snprintf(long_yaml + strlen(long_yaml), 4096 - strlen(long_yaml), "    - App%zu\n",
+			 i);
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.yaml:67: inspect.block-apps: more than 64 applications");
+	*strstr(long_yaml, "    - App64\n") = '\0';
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.inspect.n_block_apps, 64);
+	assert_string_equal(cfg.inspect.block_apps[63], "App63");
+	strcpy(long_yaml, "inspect:\n  log-app-categories: [a, b]\n  block-app-categories:\n");
+	for (i = 0; i < 65; i++)
+		snprintf(long_yaml + strlen(long_yaml), 4096 - strlen(long_yaml), "    - C%zu\n",
+			 i);
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err,
+			    "t.yaml:68: inspect.block-app-categories: more than 64 categories");
+	/* Nothing of the failed file: log-app-categories is still the default. */
+	assert_int_equal(cfg.inspect.n_log_app_categories, 9);
+	snprintf(long_yaml, 4096, "inspect:\n  log-app-categories: [%0*d]\n", 39, 0);
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.inspect.n_log_app_categories, 1);
+	assert_int_equal(strlen(cfg.inspect.log_app_categories[0]), 39);
+	snprintf(long_yaml, 4096, "inspect:\n  log-app-categories:\n    - %0*d\n", 40, 0);
+	assert_int_equal(parse(long_yaml, "t.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err,
+			    "t.yaml:3: inspect.log-app-categories: "
+			    "'0000000000000000000000000000000000000000' is not an nDPI category "
+			    "name (1..39 characters of A-Z a-z 0-9 _ - . +)");
+	free(long_yaml);
+	utm_cfg_free(&cfg);
+}
+
+/* What the command line's nDPI names are checked with. */
+static void test_inspect_app_names(void **state)
+{
+	char name[64];
+
+	assert_true(utm_cfg_valid_app_name("BitTorrent"));
+	assert_true(utm_cfg_valid_app_name("IoT-Scada"));
+	assert_true(utm_cfg_valid_app_name("HTTP_Proxy"));
+	assert_true(utm_cfg_valid_app_name("Amazon.com"));
+	assert_true(utm_cfg_valid_app_name("Google+"));
+	assert_true(utm_cfg_valid_app_name("0"));
+	assert_false(utm_cfg_valid_app_name(""));
+	assert_false(utm_cfg_valid_app_name("Apple iCloud"));
+	assert_false(utm_cfg_valid_app_name("Sina(Weibo)"));
+	assert_false(utm_cfg_valid_app_name("a/b"));
+	assert_false(utm_cfg_valid_app_name("a\tb"));
+	assert_false(utm_cfg_valid_app_name("caf\xc3\xa9"));
+	memset(name, 'A', sizeof(name));
+	name[39] = '\0';
+	assert_true(utm_cfg_valid_app_name(name));
+	name[39] = 'A';
+	name[40] = '\0';
+	assert_false(utm_cfg_valid_app_name(name));
+}
+
 /* What the command line's contacts and category names are checked with. */
 static void test_inspect_web_checks(void **state)
 {
@@ -786,6 +943,10 @@ static void test_inspect_defaults(void **state)
 		"adult", "gambling", "games", "social_networks", "audio-video", "shopping",
 		"warez", "dating",   NULL,
 	};
+	static const char *const default_app_log[] = {
+		"SocialNetwork", "Game",      "Download", "FileSharing", "VPN",
+		"RemoteAccess",	 "Streaming", "Video",	  "Music",	 NULL,
+	};
 	char(*pat)[PATH_MAX], dir[PATH_MAX];
 	struct utm_cfg cfg;
 	char err[256];
@@ -818,6 +979,18 @@ static void test_inspect_defaults(void **state)
 	assert_string_equal(cfg.inspect.contact_name, "");
 	assert_string_equal(cfg.inspect.contact_phone, "");
 	assert_string_equal(cfg.inspect.contact_email, "");
+	/* Application detection: on, the non-business nDPI categories logged, nothing blocked. */
+	assert_int_equal(cfg.inspect.apps, 1);
+	assert_int_equal(cfg.inspect.n_log_app_categories, ARRAY_SIZE(default_app_log) - 1);
+	for (i = 0; default_app_log[i]; i++) {
+		assert_string_equal(cfg.inspect.log_app_categories[i], default_app_log[i]);
+		assert_string_equal(utm_inspect_default_log_app_categories[i], default_app_log[i]);
+		assert_true(utm_cfg_valid_app_name(default_app_log[i]));
+	}
+	assert_null(utm_inspect_default_log_app_categories[i]);
+	assert_string_equal(cfg.inspect.log_app_categories[i], "");
+	assert_int_equal(cfg.inspect.n_block_apps, 0);
+	assert_int_equal(cfg.inspect.n_block_app_categories, 0);
 	/* Nothing configured: no rules, no categories. */
 	assert_int_equal(utm_cfg_inspect_rules(&cfg, &pat, &n), 0);
 	assert_int_equal(n, 0);
@@ -837,6 +1010,8 @@ static void test_inspect_defaults(void **state)
 	assert_int_equal(cfg.inspect.n_log_categories, ARRAY_SIZE(default_log) - 1);
 	assert_int_equal(cfg.inspect.category_window_s, 3600);
 	assert_int_equal(cfg.inspect.block_sites, 1);
+	assert_int_equal(cfg.inspect.apps, 1);
+	assert_int_equal(cfg.inspect.n_log_app_categories, ARRAY_SIZE(default_app_log) - 1);
 	/* The first categories feed's unpacked tree, where the state dir is once final. */
 	utm_cfg_inspect_categories(&cfg, dir, sizeof(dir));
 	assert_string_equal(dir, "/srv/utm/feeds/ut1.d");
@@ -887,6 +1062,13 @@ static void test_shipped_default(void **state)
 	assert_int_equal(cfg.inspect.block_quic, 0);
 	assert_int_equal(cfg.inspect.block_doh, 0);
 	assert_string_equal(cfg.inspect.contact_name, "");
+	/* Application detection's defaults, written out. */
+	assert_int_equal(cfg.inspect.apps, 1);
+	assert_memory_equal(cfg.inspect.log_app_categories, def.inspect.log_app_categories,
+			    sizeof(def.inspect.log_app_categories));
+	assert_int_equal(cfg.inspect.n_log_app_categories, def.inspect.n_log_app_categories);
+	assert_int_equal(cfg.inspect.n_block_apps, 0);
+	assert_int_equal(cfg.inspect.n_block_app_categories, 0);
 	utm_cfg_inspect_categories(&cfg, path, sizeof(path));
 	assert_string_equal(path, "");
 	utm_cfg_free(&cfg);
@@ -1123,6 +1305,8 @@ int main(void)
 		cmocka_unit_test(test_inspect_defaults),
 		cmocka_unit_test(test_inspect_web),
 		cmocka_unit_test(test_inspect_web_checks),
+		cmocka_unit_test(test_inspect_apps),
+		cmocka_unit_test(test_inspect_app_names),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_files),
 		cmocka_unit_test(test_add_list),

@@ -18,6 +18,7 @@
 #include "inspect/http.h"
 #include "inspect/pkt.h"
 #include "inspect/reasm.h"
+#include "inspect/rst.h"
 #include "inspect/http_rawbufs.h"
 #include "inspect/engine_web.h"
 #include "inspect/threshold.h"
@@ -98,9 +99,9 @@ struct app {
 	struct stream_win win[2]; /* per direction: the stream rules are confirmed on */
 	struct flowbits fb;
 	struct app_state as;
-		/* application detection (nDPI) */ /* the rules' flowbits of this flow */
-	struct dnsmsg_tcp *dnstcp; /* DNS over TCP framing, with its buffer after it */
-	struct http_tx *tx;	   /* the HTTP transaction being inspected (during its callbacks) */
+	/* application detection (nDPI) */ /* the rules' flowbits of this flow */
+	struct dnsmsg_tcp *dnstcp;	   /* DNS over TCP framing, with its buffer after it */
+	struct http_tx *tx; /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
 };
 
@@ -118,6 +119,8 @@ struct engine {
 	/* The frame being handled, for callbacks. */
 	struct app *cur;
 	const struct pkt_info *pkt;
+	const uint8_t *frame; /* ... and its bytes */
+	size_t frame_len;
 	uint64_t ts_ns;
 	int from_lan;
 	enum flow_dir dir;
@@ -681,7 +684,7 @@ static void dns_message(struct engine *e, struct app *a, const uint8_t *msg, siz
 			.via = "dns",
 			.host = m.questions[0].name.text,
 			.host_len = m.questions[0].name.len,
-			.response = WEB_RESP_DROPPED,
+			.response = a->tcp ? WEB_RESP_RESET : WEB_RESP_NXDOMAIN,
 		};
 
 		/*
@@ -692,7 +695,13 @@ static void dns_message(struct engine *e, struct app *a, const uint8_t *msg, siz
 			a->dropped = 1; /* DNS over TCP: a dropped segment would stall it; reset */
 			a->reject = 1;
 		} else if (w.v) {
+			/* Over UDP: "no such name" at once, rather than a PC waiting for a timeout.
+			 */
+			size_t n = dns_nxdomain_build(e->frame, e->frame_len, (uint8_t *)e->page);
+
 			e->v->drop = 1;
+			e->v->reply = n ? (const uint8_t *)e->page : NULL;
+			e->v->reply_len = n;
 		}
 	}
 	b.p[RULE_BUF_DNS_QUERY] = (const uint8_t *)m.questions[0].name.text;
@@ -1160,6 +1169,8 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 	e->st.tcp += p.tuple.proto == IPPROTO_TCP;
 	e->st.udp += p.tuple.proto == IPPROTO_UDP;
 	e->pkt = &p;
+	e->frame = frame;
+	e->frame_len = len;
 	e->ts_ns = ts_ns;
 	e->from_lan = from_lan;
 	e->v = v;

@@ -67,6 +67,9 @@ struct engine_verdict {
 	 */
 	const char *page;
 	size_t page_len;
+	/* A frame to send back out of the port this one came in on (a DNS answer). */
+	const uint8_t *reply;
+	size_t reply_len;
 	const struct flow_tuple *tuple; /* the frame's tuple (valid until the next call) */
 };
 

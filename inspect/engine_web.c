@@ -69,7 +69,7 @@ int web_seen_first(struct web_seen *w, const uint8_t dev[16], int cat, const cha
 	return 1;
 }
 
-static const char *const response_names[] = {NULL, "block-page", "reset", "dropped", "offline"};
+static const char *const response_names[] = {NULL, "block-page", "reset", "dropped", "nxdomain"};
 
 static const char *reason_name(enum web_source s)
 {

@@ -21,8 +21,8 @@ enum web_response {
 	WEB_RESP_NONE = 0, /* logged only */
 	WEB_RESP_PAGE,	   /* HTTP: the block page, the server reset */
 	WEB_RESP_RESET,	   /* TLS: both ends reset (no interception, so no page) */
-	WEB_RESP_DROPPED,  /* DNS: the query dropped */
-	WEB_RESP_OFFLINE,  /* --pcap: what inline mode would have done */
+	WEB_RESP_DROPPED,  /* the flow's frames dropped (QUIC) */
+	WEB_RESP_NXDOMAIN, /* DNS: answered "no such name" in the server's name */
 };
 
 struct web_seen;

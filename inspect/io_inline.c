@@ -318,6 +318,8 @@ static enum xskp_verdict on_frame(uint8_t *frame, uint32_t len, uint32_t role, v
 	struct engine_verdict v;
 
 	engine_frame(w->eng, frame, len, common_wall_ns(), role == UTM_PORT_LAN, &v);
+	if (v.reply && xskp_send(&w->x, role, v.reply, (uint32_t)v.reply_len))
+		log_warn("no room to send an answer on %s", w->x.port[role].ifname);
 	if (v.page)
 		send_block_page(w, frame, len, role, v.page, v.page_len);
 	else if (v.reject)

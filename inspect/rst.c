@@ -180,3 +180,72 @@ size_t unreach_build(const uint8_t *frame, size_t len, uint8_t *out)
 	}
 	return l3 + 40 + 8 + quote;
 }
+
+/* The end of the question at q (name, type, class) within n bytes; 0 when cut or bad. */
+static size_t question_end(const uint8_t *dns, size_t n)
+{
+	size_t o = 12;
+
+	while (o < n && dns[o]) {
+		if (dns[o] & 0xc0) /* a compression pointer has no place in a query's question */
+			return 0;
+		o += 1 + dns[o];
+	}
+	return o + 5 <= n && o - 12 < 256 ? o + 5 : 0;
+}
+
+size_t dns_nxdomain_build(const uint8_t *frame, size_t len, uint8_t *out)
+{
+	struct pkt_info p;
+	const uint8_t *dns;
+	uint8_t *ip, *udp, *ans;
+	size_t l3, ihl, qend, udp_len;
+	uint32_t sum;
+
+	if (pkt_parse(frame, len, &p) != PKT_OK || p.tuple.proto != IPPROTO_UDP ||
+	    p.payload_len < 12)
+		return 0;
+	dns = frame + p.payload_off;
+	/* a query (QR 0, opcode QUERY) with one question */
+	if ((dns[2] & 0xf8) || dns[4] || dns[5] != 1 || !(qend = question_end(dns, p.payload_len)))
+		return 0;
+	l3 = reply_l2(frame, out);
+	ihl = p.tuple.family == 4 ? 20 : 40;
+	ip = out + l3;
+	memcpy(ip, frame + l3, ihl);
+	udp = ip + ihl;
+	ans = udp + 8;
+	memcpy(ans, dns, qend);
+	ans[2] = 0x80 | (dns[2] & 0x01); /* QR, RD as asked */
+	ans[3] = 0x80 | 3;		 /* RA, NXDOMAIN */
+	memset(ans + 6, 0, 6);		 /* no answer, authority or additional record */
+	udp_len = 8 + qend;
+	put16(udp, p.tuple.dport);
+	put16(udp + 2, p.tuple.sport);
+	put16(udp + 4, (uint16_t)udp_len);
+	put16(udp + 6, 0);
+	if (p.tuple.family == 4) {
+		memcpy(ip + 12, frame + l3 + 16, 4);
+		memcpy(ip + 16, frame + l3 + 12, 4);
+		put16(ip + 2, (uint16_t)(20 + udp_len));
+		ip[8] = 64;
+		put16(ip + 10, 0);
+		put16(ip + 10, inetsum_final(inetsum_add(0, ip, 20)));
+		sum = inetsum_add(0, ip + 12, 8);
+	} else {
+		memcpy(ip + 8, frame + l3 + 24, 16);
+		memcpy(ip + 24, frame + l3 + 8, 16);
+		put16(ip + 4, (uint16_t)udp_len);
+		ip[7] = 64;
+		sum = inetsum_add(0, ip + 8, 32);
+	}
+	{
+		uint8_t tail[4] = {0, IPPROTO_UDP, (uint8_t)(udp_len >> 8), (uint8_t)udp_len};
+		uint16_t c;
+
+		sum = inetsum_add(sum, tail, 4);
+		c = inetsum_final(inetsum_add(sum, udp, udp_len));
+		put16(udp + 6, c ? c : 0xffff); /* 0 means "no checksum" in UDP */
+	}
+	return l3 + ihl + udp_len;
+}

@@ -53,4 +53,16 @@ void tcp_reply_finish(uint8_t *ip, int family, size_t tcp_len);
  */
 size_t unreach_build(const uint8_t *frame, size_t len, uint8_t *out);
 
+/* The largest DNS refusal dns_nxdomain_build writes (a question of a 255-byte name). */
+#define NXDOMAIN_FRAME_MAX (22 + 40 + 8 + 12 + 256 + 4)
+
+/*
+ * From a DNS query over UDP (Ethernet, VLAN tags, IPv4 without options or
+ * IPv6), the answer "no such name" (NXDOMAIN) from the server it was
+ * asked, to send back out of the port it came in on: the question kept,
+ * no record, RA set, EDNS dropped. Its length, or 0 when the frame is not a
+ * single-question query.
+ */
+size_t dns_nxdomain_build(const uint8_t *frame, size_t len, uint8_t *out);
+
 #endif /* UTM_INSPECT_RST_H */

@@ -7,7 +7,7 @@
 # (a real TLS server with a self-signed certificate, curl --resolve) is
 # reset at once and logged; an allowed site works; a site of a logged
 # category is recorded once per window and not blocked, until its category
-# is set to block.
+# is set to block, and a DNS query for one of its names is answered NXDOMAIN.
 . "$(dirname "$0")/common.sh"
 t_require_inspect
 command -v openssl >/dev/null || { echo "skip: openssl is not installed (make deps)"; exit 77; }
@@ -133,4 +133,12 @@ check_eq "once its category is blocked, the site is blocked" 403 "$code"
 check "the page names the category" grep -q 'ゲーム' "$LAB_RUN/game4.html"
 check "a web record: blocked by category" web_wait \
 	'.web.action == "blocked" and .web.reason == "category" and .web.category == "games" and .utm.function == "web_category"'
+out=$(lab_lan dig +time=2 +tries=1 @"$LAB_DNS_IP4" www.games.example.com A)
+check "a DNS query for a name of a blocked category is answered NXDOMAIN at once" \
+	grep -q 'status: NXDOMAIN' <<<"$out"
+check_fails "the resolver never saw it" grep -q 'www.games.example.com' "$LAB_RUN/dnsmasq.log"
+check "a web record: DNS answered NXDOMAIN" web_wait \
+	'.web.via == "dns" and .web.hostname == "www.games.example.com" and .web.response == "nxdomain"'
+check_eq "other names still resolve" "$LAB_WEB_IP4" \
+	"$(lab_lan dig +short +time=2 +tries=1 @"$LAB_DNS_IP4" www.example.test A)"
 t_done

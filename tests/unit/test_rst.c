@@ -124,6 +124,61 @@ static void test_udp_unreachable(void **state)
 	assert_int_equal(unreach_build(f, n, r), 0);
 }
 
+/* A DNS query for bad.example.test (A, RD) with an EDNS OPT record, over IPv4/UDP. */
+static size_t dns_query4(uint8_t *f)
+{
+	static const uint8_t q[] = {0x12, 0x34, 0x01, 0x00, 0,	 1,   0,   0,	0,   0,	  0,   1,
+				    3,	  'b',	'a',  'd',  7,	 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+				    4,	  't',	'e',  's',  't', 0,   0,   1,	0,   1,	  0,   0,
+				    0x29, 0x10, 0,    0,    0,	 0,   0,   0,	0};
+	size_t n = frame4(f, 0, 0);
+	uint8_t *ip = f + 14, *u = ip + 20;
+
+	(void)n;
+	ip[9] = IPPROTO_UDP;
+	ip[2] = 0, ip[3] = (uint8_t)(20 + 8 + sizeof(q));
+	u[0] = 0x9c, u[1] = 0x41; /* 40001 */
+	u[2] = 0, u[3] = 53;
+	u[4] = 0, u[5] = (uint8_t)(8 + sizeof(q));
+	u[6] = 0, u[7] = 0;
+	memcpy(u + 8, q, sizeof(q));
+	return 14 + 20 + 8 + sizeof(q);
+}
+
+static void test_dns_nxdomain(void **state)
+{
+	uint8_t f[160], r[NXDOMAIN_FRAME_MAX], pseudo[12];
+	size_t n = dns_query4(f), m;
+	const uint8_t *ip = r + 14, *u = ip + 20, *d = u + 8;
+
+	m = dns_nxdomain_build(f, n, r);
+	assert_int_equal(m, 14 + 20 + 8 + 34); /* the question kept, EDNS dropped */
+	assert_memory_equal(r, f + 6, 6);      /* back to the sender */
+	assert_memory_equal(r + 6, f, 6);
+	assert_memory_equal(ip + 12, f + 14 + 16, 4); /* from the server asked */
+	assert_memory_equal(ip + 16, f + 14 + 12, 4);
+	assert_int_equal(u[0] << 8 | u[1], 53);
+	assert_int_equal(u[2] << 8 | u[3], 40001);
+	assert_int_equal(d[0], 0x12); /* the query's id */
+	assert_int_equal(d[1], 0x34);
+	assert_int_equal(d[2], 0x81); /* QR, RD */
+	assert_int_equal(d[3], 0x83); /* RA, NXDOMAIN */
+	assert_int_equal(d[5], 1);
+	assert_int_equal(d[7] | d[9] | d[11], 0);
+	assert_memory_equal(d + 12, f + 14 + 20 + 8 + 12, 22);
+	assert_int_equal(csum(ip, 20, 0), 0xffff);
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0, pseudo[9] = IPPROTO_UDP, pseudo[10] = 0, pseudo[11] = 8 + 34;
+	assert_int_equal(csum(u, 8 + 34, csum(pseudo, 12, 0)), 0xffff);
+	/* an answer is not answered, nor a cut question, nor TCP */
+	f[14 + 20 + 8 + 2] = 0x81;
+	assert_int_equal(dns_nxdomain_build(f, n, r), 0);
+	f[14 + 20 + 8 + 2] = 0x01;
+	assert_int_equal(dns_nxdomain_build(f, 14 + 20 + 8 + 20, r), 0);
+	f[14 + 9] = IPPROTO_TCP;
+	assert_int_equal(dns_nxdomain_build(f, n, r), 0);
+}
+
 static void test_not_tcp(void **state)
 {
 	uint8_t f[128], r[RST_FRAME_MAX];
@@ -137,10 +192,9 @@ static void test_not_tcp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_both_ways_v4),
-		cmocka_unit_test(test_syn_and_vlan),
-		cmocka_unit_test(test_udp_unreachable),
-		cmocka_unit_test(test_not_tcp),
+		cmocka_unit_test(test_both_ways_v4),	cmocka_unit_test(test_syn_and_vlan),
+		cmocka_unit_test(test_udp_unreachable), cmocka_unit_test(test_not_tcp),
+		cmocka_unit_test(test_dns_nxdomain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

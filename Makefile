@@ -57,7 +57,7 @@ FUZZERS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
 HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h inspect/*.h)
 
-.PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds bench-categories bench-inspect fuzz clean format
+.PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds bench-categories bench-inspect bench-web fuzz clean format
 .SECONDARY:
 
 all: $(BPF_OBJS) $(SKELS) $(LIB) $(INSPECT_LIB) $(B)/utm-load $(B)/utm-inspect $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
@@ -156,6 +156,9 @@ bench-feeds: all
 
 bench-categories: all
 	bench/categories.sh $(B)
+
+bench-web: all
+	bench/web.sh $(B)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZERS)

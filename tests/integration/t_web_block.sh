@@ -7,7 +7,8 @@
 # (a real TLS server with a self-signed certificate, curl --resolve) is
 # reset at once and logged; an allowed site works; a site of a logged
 # category is recorded once per window and not blocked, until its category
-# is set to block, and a DNS query for one of its names is answered NXDOMAIN.
+# is set to block, and a DNS query for one of its names is answered NXDOMAIN;
+# the policy switches drop QUIC and reset DNS over TLS.
 . "$(dirname "$0")/common.sh"
 t_require_inspect
 command -v openssl >/dev/null || { echo "skip: openssl is not installed (make deps)"; exit 77; }
@@ -141,4 +142,57 @@ check "a web record: DNS answered NXDOMAIN" web_wait \
 	'.web.via == "dns" and .web.hostname == "www.games.example.com" and .web.response == "nxdomain"'
 check_eq "other names still resolve" "$LAB_WEB_IP4" \
 	"$(lab_lan dig +short +time=2 +tries=1 @"$LAB_DNS_IP4" www.example.test A)"
+# --- the policy switches: QUIC dropped, DNS over TLS reset
+cat >"$LAB_RUN/listen.py" <<'PY'
+import socket, sys, threading
+log = open(sys.argv[2], "a", buffering=1)
+def udp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((sys.argv[1], 443))
+    while True:
+        data, peer = s.recvfrom(2048)
+        log.write("udp %d\n" % len(data))
+def tcp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((sys.argv[1], 853))
+    s.listen(8)
+    while True:
+        c, peer = s.accept()
+        log.write("tcp accepted\n")
+        c.close()
+threading.Thread(target=udp, daemon=True).start()
+tcp()
+PY
+nsenter --net="/run/netns/$LAB_NS_WAN" /usr/bin/python3 "$LAB_RUN/listen.py" "$LAB_WEB_IP4" \
+	"$LAB_RUN/listen.log" </dev/null >/dev/null 2>&1 &
+listen_pid=$!
+lab_defer "kill $listen_pid 2>/dev/null; wait $listen_pid 2>/dev/null"
+quic() {
+	lab_lan /usr/bin/python3 -c "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'Q' * 1200, ('$LAB_WEB_IP4', 443))"
+}
+dot() {
+	lab_lan /usr/bin/python3 -c "import socket; socket.create_connection(('$LAB_WEB_IP4', 853), timeout=3).close()" 2>/dev/null
+}
+ok_dot=""
+for ((i = 0; i < 30; i++)); do dot && ok_dot=1 && break; sleep 0.1; done
+check "without the switches, DNS over TLS connects" test -n "$ok_dot"
+quic
+sleep 0.3
+check "and QUIC passes" grep -q 'udp 1200' "$LAB_RUN/listen.log"
+: >"$LAB_RUN/listen.log"
+kill "$INSPECT_PID" 2>/dev/null
+wait "$INSPECT_PID" 2>/dev/null
+t_start_inspect --config "$LAB_RUN/web.yaml" --ports tcp:80,tcp:443,udp:53 --block-quic \
+	--block-doh --eve "$LAB_RUN/eve.json" || exit 1
+quic
+check_fails "with block-doh, DNS over TLS from the LAN fails" dot
+sleep 0.3
+check_fails "with block-quic, the server gets no QUIC datagram" grep -q 'udp' "$LAB_RUN/listen.log"
+check_fails "with block-doh, DNS over TLS is reset before the server accepts it" \
+	grep -q 'tcp accepted' "$LAB_RUN/listen.log"
+check "a web record explains the QUIC drop" web_wait \
+	'.web.via == "quic" and .web.reason == "policy" and .web.list == "block-quic"'
+check "and the DNS over TLS reset" web_wait \
+	'.web.via == "dot" and .web.list == "block-doh" and .web.response == "reset"'
 t_done

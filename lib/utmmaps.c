@@ -10,13 +10,14 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 
+#include "dnsname.h"
 #include "utmmaps.h"
 
 const char *const utm_map_names[] = {
-	"port_cfg",    "settings",     "ip4_exact",	"ip6_exact",
-	"ip4_prefix", "ip6_prefix",  "list_info",    "list_hits",	"port_stats",
-	"event_stats", "ev_src_limit", "ev_global_limit", "events", "dns_names", "ip4_net_bits",
-	"inspect_ports", "inspect_flows", "xsks", NULL,
+	"port_cfg",	 "settings",	    "ip4_exact", "ip6_exact",  "ip4_prefix",
+	"ip6_prefix",	 "list_info",	    "list_hits", "port_stats", "event_stats",
+	"ev_src_limit",	 "ev_global_limit", "events",	 "dns_names",  "ip4_net_bits",
+	"inspect_ports", "inspect_flows",   "xsks",	 NULL,
 };
 
 const char *utm_outer_name(enum ipkey_kind k)
@@ -44,10 +45,10 @@ const char *utm_live_bits_name(int allow)
 const char *utm_live_name(enum ipkey_kind k, int allow)
 {
 	static const char *const names[2][UTM_KIND_END] = {
-		[0][IPKEY_EXACT4] = "ip4_block",  [0][IPKEY_PREFIX4] = "ip4_block_net",
-		[0][IPKEY_EXACT6] = "ip6_block",  [0][IPKEY_PREFIX6] = "ip6_block_net",
-		[1][IPKEY_EXACT4] = "ip4_allow",  [1][IPKEY_PREFIX4] = "ip4_allow_net",
-		[1][IPKEY_EXACT6] = "ip6_allow",  [1][IPKEY_PREFIX6] = "ip6_allow_net",
+		[0][IPKEY_EXACT4] = "ip4_block", [0][IPKEY_PREFIX4] = "ip4_block_net",
+		[0][IPKEY_EXACT6] = "ip6_block", [0][IPKEY_PREFIX6] = "ip6_block_net",
+		[1][IPKEY_EXACT4] = "ip4_allow", [1][IPKEY_PREFIX4] = "ip4_allow_net",
+		[1][IPKEY_EXACT6] = "ip6_allow", [1][IPKEY_PREFIX6] = "ip6_allow_net",
 	};
 	return names[!!allow][k];
 }
@@ -75,10 +76,10 @@ static int open_pin(const char *root, const char *name, char *err, size_t errlen
 
 int utm_maps_open(const char *root, struct utm_maps *m, char *err, size_t errlen)
 {
-	int *fds[] = { &m->settings,   &m->port_cfg,    &m->list_info, &m->list_hits,
-		       &m->port_stats, &m->event_stats, &m->dns_names, &m->net4_bits };
-	const char *names[] = { "settings",   "port_cfg",    "list_info", "list_hits",
-				"port_stats", "event_stats", "dns_names", "ip4_net_bits" };
+	int *fds[] = {&m->settings,   &m->port_cfg,    &m->list_info, &m->list_hits,
+		      &m->port_stats, &m->event_stats, &m->dns_names, &m->net4_bits};
+	const char *names[] = {"settings",   "port_cfg",    "list_info", "list_hits",
+			       "port_stats", "event_stats", "dns_names", "ip4_net_bits"};
 	size_t i;
 
 	memset(m, -1, sizeof(*m));
@@ -309,8 +310,43 @@ int utm_prog_run_stats(int fd, __u64 *run_ns, __u64 *runs)
 
 const char *utm_xdp_action_name(__u32 action)
 {
-	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
-					     "XDP_REDIRECT" };
+	static const char *const names[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					    "XDP_REDIRECT"};
 
 	return action < 5 ? names[action] : "unknown";
+}
+
+int utm_dns_why(const struct utm_maps *m, const char *name, struct utm_dns_hit *block,
+		struct utm_dns_hit *allow)
+{
+	struct dnsname_suffix suf[DNSNAME_MAX_LABELS];
+	struct utm_config cfg;
+	__u32 zero = 0, gen;
+	int n, i, fd;
+
+	memset(block, 0, sizeof(*block));
+	memset(allow, 0, sizeof(*allow));
+	if (bpf_map_lookup_elem(m->settings, &zero, &cfg))
+		return -1;
+	gen = cfg.gen & 1;
+	fd = utm_inner_fd(m->dns_names, gen);
+	if (fd < 0)
+		return 0; /* no domain lists loaded */
+	n = dnsname_suffix_keys(name, cfg.dns_seed, suf, DNSNAME_MAX_LABELS);
+	for (i = 0; i < n; i++) {
+		struct utm_dns_key k = {.hash = suf[i].key};
+		struct utm_dns_entry e;
+		__u16 b, a;
+
+		if (bpf_map_lookup_elem(fd, &k, &e))
+			continue;
+		b = i == 0 ? e.block_name : e.block_sub;
+		a = i == 0 ? e.allow_name : e.allow_sub;
+		if (b && !block->found)
+			*block = (struct utm_dns_hit){1, suf[i].offset, b};
+		if (a && !allow->found)
+			*allow = (struct utm_dns_hit){1, suf[i].offset, a};
+	}
+	close(fd);
+	return 0;
 }

@@ -17,13 +17,13 @@
 
 /* Arrays indexed by enum ipkey_kind; the valid kinds are FIRST..END-1. */
 #define UTM_KIND_FIRST IPKEY_EXACT4
-#define UTM_KIND_END (IPKEY_PREFIX6 + 1)
+#define UTM_KIND_END   (IPKEY_PREFIX6 + 1)
 
 /* File descriptors of the pinned maps; -1 when not open. */
 struct utm_maps {
 	int settings, port_cfg, list_info, list_hits, port_stats, event_stats;
-	int dns_names; /* outer map of the DNS guard, indexed by generation */
-	int net4_bits; /* outer map of the /24 bitmaps, slots as the list maps */
+	int dns_names;		 /* outer map of the DNS guard, indexed by generation */
+	int net4_bits;		 /* outer map of the /24 bitmaps, slots as the list maps */
 	int outer[UTM_KIND_END]; /* ip4_exact, ip4_prefix, ip6_exact, ip6_prefix by ipkey_kind */
 };
 
@@ -91,6 +91,22 @@ int utm_prog_run_stats(int fd, __u64 *run_ns, __u64 *runs);
 
 /* "XDP_DROP", "XDP_REDIRECT"...: the name of an XDP verdict. */
 const char *utm_xdp_action_name(__u32 action);
+
+/* A domain list entry that applies to a name: where it starts in the name, its list. */
+struct utm_dns_hit {
+	int found;
+	size_t offset; /* the entry is name + offset (the name, or a parent) */
+	__u16 list;
+};
+
+/*
+ * Look a canonical name (lib/dnsname.h) up in the DNS guard's live map as
+ * the XDP program does: the name and each parent, the name matching "name"
+ * entries, a parent "subdomain" entries, the most specific first. 0 (with
+ * nothing found when no domain list is loaded), or -1 on a map error.
+ */
+int utm_dns_why(const struct utm_maps *m, const char *name, struct utm_dns_hit *block,
+		struct utm_dns_hit *allow);
 
 /* Read list_info[id]; 0, or -1 when unassigned. */
 int utm_list_info(const struct utm_maps *m, __u32 id, struct utm_list_info *out);

@@ -21,47 +21,6 @@
 #include "lib/listparse.h"
 #include "utm-ctl.h"
 
-struct dns_hit {
-	int found;
-	size_t offset; /* where the matching entry starts in the name */
-	__u16 list;
-};
-
-/* Look the name and its parents up; fill the block and allow hits. */
-static int dns_lookup(struct ctl *c, const char *name, struct dns_hit *block, struct dns_hit *allow)
-{
-	struct dnsname_suffix suf[DNSNAME_MAX_LABELS];
-	struct utm_config cfg;
-	__u32 zero = 0, gen;
-	int n, i, fd;
-
-	memset(block, 0, sizeof(*block));
-	memset(allow, 0, sizeof(*allow));
-	if (bpf_map_lookup_elem(c->maps.settings, &zero, &cfg))
-		return -1;
-	gen = cfg.gen & 1;
-	fd = utm_inner_fd(c->maps.dns_names, gen);
-	if (fd < 0)
-		return 0; /* no domain lists loaded */
-	n = dnsname_suffix_keys(name, cfg.dns_seed, suf, DNSNAME_MAX_LABELS);
-	for (i = 0; i < n; i++) {
-		struct utm_dns_key k = { .hash = suf[i].key };
-		struct utm_dns_entry e;
-		__u16 b, a;
-
-		if (bpf_map_lookup_elem(fd, &k, &e))
-			continue;
-		b = i == 0 ? e.block_name : e.block_sub;
-		a = i == 0 ? e.allow_name : e.allow_sub;
-		if (b && !block->found)
-			*block = (struct dns_hit){ 1, suf[i].offset, b };
-		if (a && !allow->found)
-			*allow = (struct dns_hit){ 1, suf[i].offset, a };
-	}
-	close(fd);
-	return 0;
-}
-
 struct find_entry {
 	const char *name;
 	int allow;
@@ -92,7 +51,7 @@ static unsigned int domain_line(const struct utm_list_info *info, const char *na
 	return f.line;
 }
 
-static json_t *hit_json(struct ctl *c, const char *name, const struct dns_hit *h, int allow)
+static json_t *hit_json(struct ctl *c, const char *name, const struct utm_dns_hit *h, int allow)
 {
 	struct utm_list_info info;
 	char where[UTM_LIST_SOURCE_LEN + 16];
@@ -116,7 +75,7 @@ static json_t *hit_json(struct ctl *c, const char *name, const struct dns_hit *h
 int ctl_why_name(struct ctl *c, const char *arg)
 {
 	char name[DNSNAME_BUF], why[DNSNAME_WHY_MAX];
-	struct dns_hit block, allow;
+	struct utm_dns_hit block, allow;
 	json_t *o, *b, *a;
 	int rc = dnsname_normalize(arg, strlen(arg), name, sizeof(name), why, sizeof(why));
 
@@ -125,7 +84,7 @@ int ctl_why_name(struct ctl *c, const char *arg)
 			arg, why);
 		return 2;
 	}
-	if (dns_lookup(c, name, &block, &allow)) {
+	if (utm_dns_why(&c->maps, name, &block, &allow)) {
 		fprintf(stderr, "utm-ctl why: reading the maps: %s\n", strerror(errno));
 		return 1;
 	}

@@ -99,8 +99,9 @@ struct app {
 	struct stream_win win[2]; /* per direction: the stream rules are confirmed on */
 	struct flowbits fb;
 	struct app_state as;
-	/* application detection (nDPI) */ /* the rules' flowbits of this flow */
-	struct dnsmsg_tcp *dnstcp;	   /* DNS over TCP framing, with its buffer after it */
+	const struct catdb_category *web_cat; /* the site's web category, when known */
+	/* application detection (nDPI) */    /* the rules' flowbits of this flow */
+	struct dnsmsg_tcp *dnstcp;	      /* DNS over TCP framing, with its buffer after it */
 	struct http_tx *tx; /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
 };
@@ -389,6 +390,7 @@ static int web_policy(struct engine *e, struct app *a, struct web_event_info *w)
 		web_check_request(e->cfg.web, w->host, w->host_len, w->url, w->url_len, &v);
 	else
 		web_check_name(e->cfg.web, w->host, w->host_len, &v);
+	a->web_cat = v.category; /* every http, tls and dns record of the flow names it */
 	if (v.action == WEB_PASS)
 		return 0;
 	if (v.action == WEB_LOG &&
@@ -554,6 +556,17 @@ static struct eve_http_info http_info(struct http_tx *tx)
 	return h;
 }
 
+/* The web category of what a record is about, under "utm" (Suricata's objects stay as they are). */
+static void add_category(json_t *o, const struct app *a)
+{
+	const struct catdb_category *k = a->web_cat;
+
+	if (o && k)
+		json_object_set_new(o, "utm",
+				    json_pack("{s:s, s:s, s:s}", "category", k->name, "category_en",
+					      k->name_en, "category_ja", k->name_ja));
+}
+
 static void http_tx_done(void *user, struct http_tx *tx)
 {
 	struct app *a = user;
@@ -561,6 +574,7 @@ static void http_tx_done(void *user, struct http_tx *tx)
 	struct eve_http_info h = http_info(tx);
 	json_t *o = eve_inspect_base(&c, "http");
 
+	add_category(o, a);
 	if (o && eve_inspect_add_http(o, &h) == 0)
 		emit(a->e, o);
 	else
@@ -637,6 +651,7 @@ static void tls_hello(struct app *a)
 		detect(a->e, &b);
 	}
 	o = eve_inspect_base(&c, "tls");
+	add_category(o, a);
 	if (o && eve_inspect_add_tls(o, &t) == 0)
 		emit(a->e, o);
 	else
@@ -714,6 +729,7 @@ static void dns_message(struct engine *e, struct app *a, const uint8_t *msg, siz
 		.rrtype = dnsmsg_type_name(m.questions[0].qtype, tb, sizeof(tb)),
 	};
 	o = eve_inspect_base(&c, "dns");
+	add_category(o, a);
 	if (o && eve_inspect_add_dns_query(o, &d) == 0)
 		emit(e, o);
 	else

@@ -118,6 +118,8 @@ get games.example.com /index.html "$LAB_RUN/game2.html" >/dev/null
 get www.games.example.com /index.html "$LAB_RUN/game3.html" >/dev/null
 check "a ★ record names the category in Japanese and English" web_wait \
 	'.web.action == "logged" and .web.reason == "category" and .web.category == "games" and .web.category_ja == "ゲーム" and .utm.function == "web_category" and .utm.severity == 1'
+check "every http record of a categorised site names its category" test -n \
+	"$(jq -c 'select(.event_type == "http" and .http.hostname == "games.example.com" and .utm.category == "games" and .utm.category_ja == "ゲーム")' "$LAB_RUN/eve.json")"
 sleep 0.5
 check_eq "one record per device, site and window, not per request" 2 \
 	"$(web '.web.category == "games"' | jq -r .web.hostname | sort | xargs | wc -w)"

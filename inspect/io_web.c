@@ -60,6 +60,65 @@ static int load_categories(struct web_loaded *w, const struct opts *o)
 	return 0;
 }
 
+/*
+ * Well-known DNS-over-HTTPS resolvers, for block-doh when the category tree
+ * has no "doh" category (UT1's keeps the complete list): the ones browsers
+ * and operating systems offer by default.
+ */
+static const char *const doh_resolvers[] = {
+	"dns.google",
+	"dns.google.com",
+	"cloudflare-dns.com",
+	"one.one.one.one",
+	"1dot1dot1dot1.cloudflare-dns.com",
+	"mozilla.cloudflare-dns.com",
+	"security.cloudflare-dns.com",
+	"family.cloudflare-dns.com",
+	"dns.quad9.net",
+	"dns9.quad9.net",
+	"dns10.quad9.net",
+	"dns11.quad9.net",
+	"doh.opendns.com",
+	"doh.familyshield.opendns.com",
+	"dns.adguard.com",
+	"dns.adguard-dns.com",
+	"dns.nextdns.io",
+	"doh.cleanbrowsing.org",
+	"doh.dns.sb",
+	"dns.alidns.com",
+	"doh.pub",
+	"doh.360.cn",
+	"dns.twnic.tw",
+	"public.dns.iij.jp",
+	"dns.controld.com",
+	"doh.mullvad.net",
+	"chrome.cloudflare-dns.com",
+	"doh.xfinity.com",
+};
+
+/* block-doh without a "doh" category: the built-in resolvers as a block list. */
+static int builtin_doh(struct web_loaded *w)
+{
+	size_t i;
+	int cat;
+
+	if (!w->sites.block && !(w->sites.block = catdb_new()))
+		return -1;
+	if (!w->sites.allow && !(w->sites.allow = catdb_new()))
+		return -1;
+	cat = catdb_add_category(w->sites.block, "doh-resolvers", "DNS over HTTPS resolvers", NULL,
+				 NULL, "black");
+	if (cat < 0)
+		return -1;
+	for (i = 0; i < sizeof(doh_resolvers) / sizeof(doh_resolvers[0]); i++)
+		if (catdb_add_domain(w->sites.block, doh_resolvers[i], strlen(doh_resolvers[i]),
+				     (uint8_t)cat))
+			return -1;
+	log_info("block-doh: %zu well-known DNS-over-HTTPS resolvers blocked by SNI",
+		 sizeof(doh_resolvers) / sizeof(doh_resolvers[0]));
+	return 0;
+}
+
 /* The categories of names to log or block; a name the tree does not have is only a warning. */
 static void set_actions(struct web_loaded *w, const char (*names)[48], size_t n, enum web_action a)
 {
@@ -75,13 +134,16 @@ int web_start(struct web_loaded *w, const struct opts *o, struct engine_cfg *cfg
 	memset(w, 0, sizeof(*w));
 	if (load_sites(w, o) || load_categories(w, o))
 		return -1;
-	w->policy.sites = w->sites.block ? &w->sites : NULL;
 	w->policy.cats = w->cats;
 	set_actions(w, o->log_categories, o->n_log_categories, WEB_LOG);
 	set_actions(w, o->block_categories, o->n_block_categories, WEB_BLOCK);
-	/* DoH resolvers are UT1's "doh" category; DNS over TLS is its port. */
-	if (o->block_doh && w->cats && webpolicy_set_category(&w->policy, "doh", WEB_BLOCK))
-		log_warn("block-doh: the category tree has no 'doh': only DNS over TLS is blocked");
+	/* DoH resolvers: UT1's "doh" category, else the built-in list. DoT: its port. */
+	if (o->block_doh && (!w->cats || webpolicy_set_category(&w->policy, "doh", WEB_BLOCK)) &&
+	    builtin_doh(w)) {
+		log_err("block-doh: out of memory");
+		return -1;
+	}
+	w->policy.sites = w->sites.block ? &w->sites : NULL;
 	if (w->policy.sites || w->policy.cats)
 		cfg->web = &w->policy;
 	cfg->category_window_ns = (uint64_t)o->category_window_s * 1000000000ull;

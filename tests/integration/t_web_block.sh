@@ -197,4 +197,10 @@ check "a web record explains the QUIC drop" web_wait \
 	'.web.via == "quic" and .web.reason == "policy" and .web.list == "block-quic"'
 check "and the DNS over TLS reset" web_wait \
 	'.web.via == "dot" and .web.list == "block-doh" and .web.response == "reset"'
+lab_lan curl -sS -k -m 10 -o /dev/null --resolve "dns.google:443:$LAB_WEB_IP4" \
+	https://dns.google/dns-query 2>"$LAB_RUN/doh.err"
+rc=$?
+check "with block-doh, a well-known DoH resolver is reset (curl $rc)" test "$rc" = 35 -o "$rc" = 56
+check "a web record names the built-in resolver list" web_wait \
+	'.web.via == "tls" and .web.hostname == "dns.google" and .web.list == "doh-resolvers"'
 t_done

@@ -40,6 +40,7 @@ off_raw=$(printf '%s\n' "${raw[@]}" | median)
 
 # ------------------------------------------------------------ inline (lab)
 . "$REPO/tests/lab.sh"
+. "$REPO/bench/inspector.sh"
 LAB_BUILD=$BUILD LAB_QUIET=1 lab_up >/dev/null || {
 	echo "bench-inspect: lab set-up failed" >&2
 	exit 1
@@ -49,34 +50,15 @@ speed() { # Mbit/s of one HTTP download from the lab's web server to the LAN hos
 	lab_lan curl -s -m 120 -o /dev/null -w '%{speed_download}' "http://$LAB_WEB_IP4/dl.bin" |
 		awk '{ printf "%.0f", $1 * 8 / 1e6 }'
 }
-inspector() { # start utm-inspect with ARGS; its PID in INSPECT_PID
-	nsenter --net="/run/netns/$LAB_NS_BOX" "$BUILD/utm-inspect" --lan lan --wan wan \
-		--pin-root "$LAB_PIN_ROOT" --ports tcp:80 --eve /dev/null "$@" \
-		</dev/null >>"$LAB_RUN/utm-inspect.log" 2>&1 &
-	INSPECT_PID=$!
-	lab_defer "kill $INSPECT_PID 2>/dev/null; wait $INSPECT_PID 2>/dev/null"
-	local i
-	for ((i = 0; i < 300; i++)); do
-		grep -q '"inspecting ' "$LAB_RUN/utm-inspect.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "bench-inspect: utm-inspect did not start" >&2
-	exit 1
-}
-stop_inspector() {
-	kill "$INSPECT_PID"
-	wait "$INSPECT_PID" 2>/dev/null || true
-	: >"$LAB_RUN/utm-inspect.log"
-}
 fast=() full=() depth=()
 for ((i = 0; i < REPEAT; i++)); do
 	fast+=("$(speed)")
-	inspector --rules "$ET"/*.rules --depth-packets 1000000000
+	bench_inspector --ports tcp:80 --rules "$ET"/*.rules --depth-packets 1000000000
 	full+=("$(speed)")
-	stop_inspector
-	inspector --rules "$ET"/*.rules
+	bench_stop_inspector
+	bench_inspector --ports tcp:80 --rules "$ET"/*.rules
 	depth+=("$(speed)")
-	stop_inspector
+	bench_stop_inspector
 done
 in_fast=$(printf '%s\n' "${fast[@]}" | median)
 in_full=$(printf '%s\n' "${full[@]}" | median)

@@ -33,6 +33,7 @@ cats=$(BENCH_CPU=$CPU "$REPO/bench/categories.sh" "$BUILD")
 
 # ------------------------------------------------------------ inline (lab)
 . "$REPO/tests/lab.sh"
+. "$REPO/bench/inspector.sh"
 LAB_BUILD=$BUILD LAB_QUIET=1 lab_up >/dev/null || {
 	echo "bench-web: lab set-up failed" >&2
 	exit 1
@@ -61,31 +62,15 @@ mix() { # "flows/s Mbit/s" of FLOWS new connections beside one download
 	wait $dl
 	echo "$(echo "$FLOWS / ($t1 - $t0)" | bc) $(awk '{ printf "%.0f", $1 * 8 / 1e6 }' "$LAB_RUN/dl.speed")"
 }
-inspector() {
-	nsenter --net="/run/netns/$LAB_NS_BOX" "$BUILD/utm-inspect" --lan lan --wan wan \
-		--pin-root "$LAB_PIN_ROOT" --config "$LAB_RUN/web.yaml" --ports tcp:80,tcp:443,udp:53 \
-		--eve /dev/null "${rules[@]}" </dev/null >>"$LAB_RUN/utm-inspect.log" 2>&1 &
-	INSPECT_PID=$!
-	lab_defer "kill $INSPECT_PID 2>/dev/null; wait $INSPECT_PID 2>/dev/null"
-	local i
-	for ((i = 0; i < 300; i++)); do
-		grep -q '"inspecting ' "$LAB_RUN/utm-inspect.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "bench-web: utm-inspect did not start" >&2
-	exit 1
-}
 mix >/dev/null # warm-up: neighbour entries, page cache, the server's first threads
 fast_f=() fast_m=() ins_f=() ins_m=()
 for ((i = 0; i < REPEAT; i++)); do
 	read -r f m < <(mix)
 	fast_f+=("$f") fast_m+=("$m")
-	inspector
+	bench_inspector --config "$LAB_RUN/web.yaml" --ports tcp:80,tcp:443,udp:53 "${rules[@]}"
 	read -r f m < <(mix)
 	ins_f+=("$f") ins_m+=("$m")
-	kill "$INSPECT_PID"
-	wait "$INSPECT_PID" 2>/dev/null || true
-	: >"$LAB_RUN/utm-inspect.log"
+	bench_stop_inspector
 done
 ff=$(printf '%s\n' "${fast_f[@]}" | median)
 fm=$(printf '%s\n' "${fast_m[@]}" | median)

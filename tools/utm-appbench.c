@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "inspect/appid.h"
+#include "lib/dnsname.h"
 
 #define TH_SYN 0x02
 #define TH_PSH 0x08
@@ -138,25 +139,18 @@ static size_t client_hello(uint8_t *out, const char *sni)
 
 static size_t dns_query(uint8_t *out, const char *name)
 {
-	size_t n = 12;
+	/* header: id, RD, one question; then the name (lib/dnsname.c), its root, A, IN */
+	int n = dnsname_to_wire(name, out + 12, DNSNAME_WIRE_MAX);
 
 	memset(out, 0, 12);
 	put16(out, 0x4242);
 	put16(out + 2, 0x0100);
 	put16(out + 4, 1);
-	while (*name) {
-		const char *dot = strchr(name, '.');
-		size_t ll = dot ? (size_t)(dot - name) : strlen(name);
-
-		out[n++] = (uint8_t)ll;
-		memcpy(out + n, name, ll);
-		n += ll;
-		name += ll + (dot != NULL);
-	}
+	n = 12 + (n > 0 ? n : 0);
 	out[n++] = 0;
 	put16(out + n, 1);
 	put16(out + n + 2, 1);
-	return n + 4;
+	return (size_t)n + 4;
 }
 
 static int build_kinds(struct kind *k)

@@ -128,6 +128,21 @@ eve_wait() {
 	return 1
 }
 
+# t_tls_server: a real TLS server (openssl s_server, a self-signed certificate
+# for any name) on the lab's web server address, port 443; stopped at exit.
+t_tls_server() {
+	command -v openssl >/dev/null || {
+		echo "skip: openssl is not installed (make deps)"
+		exit 77
+	}
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=lab" \
+		-keyout "$LAB_RUN/tls.key" -out "$LAB_RUN/tls.crt" >/dev/null 2>&1 || return 1
+	nsenter --net="/run/netns/$LAB_NS_WAN" openssl s_server -quiet -accept 443 -www \
+		-cert "$LAB_RUN/tls.crt" -key "$LAB_RUN/tls.key" </dev/null >"$LAB_RUN/tls.log" 2>&1 &
+	T_TLS_PID=$!
+	lab_defer "kill $T_TLS_PID 2>/dev/null; wait $T_TLS_PID 2>/dev/null"
+}
+
 # A port counter from utm-ctl status --json: port_counter lan dropped_blocklist
 port_counter() {
 	ctl --json status | jq -r --arg r "$1" --arg c "$2" \

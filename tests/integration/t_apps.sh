@@ -8,7 +8,6 @@
 # are handed back to XDP (pass entries) as soon as it is known.
 . "$(dirname "$0")/common.sh"
 t_require_inspect
-command -v openssl >/dev/null || { echo "skip: openssl is not installed (make deps)"; exit 77; }
 lab_up || exit 1
 t_wait_loaded || exit 1
 
@@ -16,12 +15,7 @@ nsenter --net="/run/netns/$LAB_NS_WAN" /usr/bin/python3 "$LAB_REPO/tests/inspect
 	serve "$LAB_WEB_IP4" 6881 </dev/null >"$LAB_RUN/bt.log" 2>&1 &
 bt_pid=$!
 lab_defer "kill $bt_pid 2>/dev/null; wait $bt_pid 2>/dev/null"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=lab" -keyout "$LAB_RUN/tls.key" \
-	-out "$LAB_RUN/tls.crt" >/dev/null 2>&1 || { echo "openssl req failed"; exit 1; }
-nsenter --net="/run/netns/$LAB_NS_WAN" openssl s_server -quiet -accept 443 -www \
-	-cert "$LAB_RUN/tls.crt" -key "$LAB_RUN/tls.key" </dev/null >"$LAB_RUN/tls.log" 2>&1 &
-tls_pid=$!
-lab_defer "kill $tls_pid 2>/dev/null; wait $tls_pid 2>/dev/null"
+t_tls_server || { echo "the TLS server did not start"; exit 1; }
 bt() { lab_lan /usr/bin/python3 "$LAB_REPO/tests/inspect/bt_peer.py" connect "$LAB_WEB_IP4" 6881; }
 for ((i = 0; i < 50; i++)); do bt 2>/dev/null && break; sleep 0.1; done
 
@@ -30,14 +24,7 @@ t_start_inspect --ports tcp:80 --eve "$LAB_RUN/eve.json" || exit 1
 check "utm-inspect steers every flow for application detection" \
 	grep -q 'first frames of every flow for their applications' "$LAB_RUN/utm-inspect.log"
 app() { jq -c "select(.event_type == \"app\" and ($1))" "$LAB_RUN/eve.json" 2>/dev/null; }
-app_wait() {
-	local i
-	for ((i = 0; i < 30; i++)); do
-		[ -n "$(app "$1")" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+app_wait() { eve_wait ".event_type == \"app\" and ($1)"; }
 
 check "a BitTorrent exchange passes while BitTorrent is only logged" bt
 check "a ★ app record names BitTorrent, its category and the device" app_wait \

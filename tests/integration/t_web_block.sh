@@ -11,17 +11,10 @@
 # the policy switches drop QUIC and reset DNS over TLS.
 . "$(dirname "$0")/common.sh"
 t_require_inspect
-command -v openssl >/dev/null || { echo "skip: openssl is not installed (make deps)"; exit 77; }
 lab_up || exit 1
 t_wait_loaded || exit 1
 
-# A TLS server on the web server's address: any name, a self-signed certificate.
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=lab" -keyout "$LAB_RUN/tls.key" \
-	-out "$LAB_RUN/tls.crt" >/dev/null 2>&1 || { echo "openssl req failed"; exit 1; }
-nsenter --net="/run/netns/$LAB_NS_WAN" openssl s_server -quiet -accept 443 -www \
-	-cert "$LAB_RUN/tls.crt" -key "$LAB_RUN/tls.key" </dev/null >"$LAB_RUN/tls.log" 2>&1 &
-tls_pid=$!
-lab_defer "kill $tls_pid 2>/dev/null; wait $tls_pid 2>/dev/null"
+t_tls_server || { echo "the TLS server did not start"; exit 1; }
 
 cat >"$LAB_RUN/web-block.list" <<'LIST'
 # the DNS guard's domain list, also what the inspector blocks by Host and SNI
@@ -55,14 +48,7 @@ check "utm-inspect loaded the site lists" \
 	grep -q 'site lists: 2 lists, 1 domains and 1 URLs' "$LAB_RUN/utm-inspect.log"
 check "utm-inspect loaded the categories" grep -q 'categories: .* from ' "$LAB_RUN/utm-inspect.log"
 web() { jq -c "select(.event_type == \"web\" and ($1))" "$LAB_RUN/eve.json" 2>/dev/null; }
-web_wait() {
-	local i
-	for ((i = 0; i < 30; i++)); do
-		[ -n "$(web "$1")" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+web_wait() { eve_wait ".event_type == \"web\" and ($1)"; }
 get() { # NAME PATH OUT: the status code; the body in OUT
 	lab_lan curl -sS -m 10 -o "$3" -w '%{http_code}' --resolve "$1:80:$LAB_WEB_IP4" "http://$1$2" \
 		2>"$3.err"

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "inspect/appid.h"
+#include "lib/dnsname.h"
 
 /* ---- packets ----------------------------------------------------------- */
 
@@ -234,26 +235,18 @@ static size_t client_hello(uint8_t *out, const char *sni)
 
 static size_t dns_query(uint8_t *out, const char *name)
 {
-	size_t n = 12;
-	const char *label = name;
+	/* header: id, RD, one question; then the name (lib/dnsname.c), its root, A, IN */
+	int n = dnsname_to_wire(name, out + 12, DNSNAME_WIRE_MAX);
 
 	memset(out, 0, 12);
 	put16(out, 0x1234);
-	put16(out + 2, 0x0100); /* recursion desired */
+	put16(out + 2, 0x0100);
 	put16(out + 4, 1);
-	while (*label) {
-		const char *dot = strchr(label, '.');
-		size_t ll = dot ? (size_t)(dot - label) : strlen(label);
-
-		out[n++] = (uint8_t)ll;
-		memcpy(out + n, label, ll);
-		n += ll;
-		label += ll + (dot != NULL);
-	}
+	n = 12 + (n > 0 ? n : 0);
 	out[n++] = 0;
-	put16(out + n, 1); /* A */
+	put16(out + n, 1);
 	put16(out + n + 2, 1);
-	return n + 4;
+	return (size_t)n + 4;
 }
 
 /* ---- fixtures ---------------------------------------------------------- */

@@ -409,6 +409,7 @@ static __always_inline int steer(struct xdp_md *ctx, const struct pkt *p,
 	if (v) {
 		v->last_ns = bpf_ktime_get_ns();
 		v->packets++;
+		v->bytes += len;
 		if (p->tcp_flags & (TCP_FIN | TCP_RST))
 			v->closing = 1;
 		if (v->verdict != UTM_FLOW_DROP)

@@ -231,6 +231,7 @@ struct utm_flow_entry {
 	__u32 sid;     /* the rule behind a drop verdict, 0 for none */
 	__u64 last_ns; /* CLOCK_MONOTONIC of the last frame (bpf_ktime_get_ns) */
 	__u64 packets; /* frames handled by this entry (racy across CPUs: a hint) */
+	__u64 bytes;   /* their bytes, for the flow's accounting (as racy) */
 };
 
 /*

@@ -97,10 +97,11 @@ struct app {
 	uint32_t alerted_sid[ALERTED_MAX]; /* rules that alerted on this flow: once each */
 	unsigned int n_alerted;
 	struct stream_win win[2]; /* per direction: the stream rules are confirmed on */
-	struct flowbits fb;
-	struct app_state as;
+	struct flowbits fb;	  /* the rules' flowbits of this flow */
+	struct app_state as;	  /* application detection (nDPI) */
+	int app_log;		  /* its application is to be accounted: a record when it ends */
+	int app_reported;	  /* ... handed to the io layer with the flow (verdict.report) */
 	const struct catdb_category *web_cat; /* the site's web category, when known */
-	/* application detection (nDPI) */    /* the rules' flowbits of this flow */
 	struct dnsmsg_tcp *dnstcp;	      /* DNS over TCP framing, with its buffer after it */
 	struct http_tx *tx; /* the HTTP transaction being inspected (during its callbacks) */
 	uint32_t drop_sid;
@@ -110,11 +111,12 @@ struct engine {
 	struct engine_cfg cfg;
 	struct flow_table *flows;
 	struct detect_thread *dt;
-	struct threshold_table *thr; /* the rules' threshold counters */
-	uint8_t *http_scratch;	     /* HTTP_RAW_SCRATCH bytes for the raw-head buffers */
-	struct web_seen *web_seen;   /* category records already made in their window */
-	struct engine_apps *apps;    /* application detection, NULL when off */
-	char *page;		     /* BLOCKPAGE_MAX bytes: the block page being sent */
+	struct threshold_table *thr;	  /* the rules' threshold counters */
+	uint8_t *http_scratch;		  /* HTTP_RAW_SCRATCH bytes for the raw-head buffers */
+	struct web_seen *web_seen;	  /* category records already made in their window */
+	struct engine_apps *apps;	  /* application detection, NULL when off */
+	struct engine_flow_report report; /* the verdict's report (valid until the next frame) */
+	char *page;			  /* BLOCKPAGE_MAX bytes: the block page being sent */
 	struct reasm_pool pool;
 	struct engine_stats st;
 	/* The frame being handled, for callbacks. */
@@ -999,29 +1001,60 @@ static const char *flow_state_name(const struct flow *f)
 static void app_classified(struct engine *e, struct app *a, int live)
 {
 	enum web_action act = engine_apps_action(e->apps, &a->as.r);
-	const uint8_t *dev = a->lan_client ? a->client.saddr : a->client.daddr;
 	struct eve_inspect_ctx c;
 	json_t *o;
 
 	e->st.apps_classified++;
 	if (act == WEB_BLOCK && !live)
 		act = WEB_LOG;
-	if (act == WEB_PASS)
+	/* A category to log: one record per flow, when it ends, with its bytes. */
+	a->app_log = act == WEB_LOG;
+	if (act != WEB_BLOCK)
 		return;
-	if (act == WEB_BLOCK) {
-		a->dropped = 1;
-		a->reject = a->tcp;
-		a->drop_sid = 0;
-		e->st.apps_blocked++;
-	} else if (!web_seen_first(e->web_seen, dev, -3 - a->as.r.app_id, a->as.r.category,
-				   strlen(a->as.r.category), e->ts_ns,
-				   e->cfg.app_window_ns ? e->cfg.app_window_ns : HOUR_NS)) {
-		return;
-	}
+	a->dropped = 1;
+	a->reject = a->tcp;
+	a->drop_sid = 0;
+	e->st.apps_blocked++;
 	c = eve_ctx(e, a);
 	o = app_event(&c, &a->as.r, act, a->tcp);
 	if (o)
 		emit(e, o);
+}
+
+/* The app record of a flow that ends in the engine (not handed back, or offline). */
+static void app_flow_end(struct engine *e, struct flow *f, struct app *a)
+{
+	struct eve_inspect_ctx c = eve_ctx(e, a);
+	json_t *o;
+
+	c.wall = (struct timespec){(time_t)(f->last_ns / 1000000000u),
+				   (long)(f->last_ns % 1000000000u)};
+	o = app_event(&c, &a->as.r, WEB_LOG, a->tcp);
+	app_event_add_counts(o, f->pkts, f->bytes, (f->last_ns - f->first_ns) / 1000000000u);
+	if (o)
+		emit(e, o);
+}
+
+/* A flow handed back to XDP with an application to account: the io layer ends its record. */
+static const struct engine_flow_report *flow_report(struct engine *e, struct app *a)
+{
+	struct engine_flow_report *r = &e->report;
+
+	if (!a->app_log || !e->cfg.account_in_xdp)
+		return NULL;
+	a->app_reported = 1;
+	*r = (struct engine_flow_report){
+		.app = a->as.r,
+		.client = a->client,
+		.lan_client = a->lan_client,
+		.flow_id = a->f->id,
+		.start_ns = a->f->first_ns,
+		.pkts = {a->f->pkts[0], a->f->pkts[1]},
+		.bytes = {a->f->bytes[0], a->f->bytes[1]},
+		.app_proto = app_names[a->proto],
+	};
+	memcpy(r->lan_mac, a->lan_mac, sizeof(r->lan_mac));
+	return r;
 }
 
 static void flow_event(struct engine *e, struct flow *f, struct app *a)
@@ -1065,6 +1098,8 @@ static void free_app(struct flow *f, void *ctx)
 		engine_apps_end(e->apps, &a->as);
 		app_classified(e, a, 0);
 	}
+	if (a->app_log && !a->app_reported)
+		app_flow_end(e, f, a);
 	flow_event(e, f, a);
 	if (a->rs_ready)
 		for (d = 0; d < 2; d++)
@@ -1227,6 +1262,7 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 		   (flow_done(e, a) ||
 		    (e->cfg.max_frames && f->pkts[0] + f->pkts[1] >= e->cfg.max_frames))) {
 		v->flow_done = 1;
+		v->report = flow_report(e, a);
 		f->verdict = FLOW_PASS;
 	}
 }

@@ -43,14 +43,35 @@ struct engine_cfg {
 	/* Application detection (nDPI) on every flow, with its policy by name. */
 	int apps;
 	struct app_policy_names app_names;
-	uint64_t app_window_ns; /* one app record per device and app (0: 1 h) */
 	/*
 	 * UTM_STEER_* bits per port of what was steered for the IPS (NULL: all
 	 * of it, as offline): a flow steered only for its application is handed
 	 * back as soon as it is classified.
 	 */
 	const uint8_t *ips_ports;
+	/*
+	 * Flows handed back to XDP end there: their app records are finished by
+	 * the io layer (verdict.report). 0 (offline): the engine writes them
+	 * when the flow ends in it.
+	 */
+	int account_in_xdp;
 	const char *contact_name, *contact_phone, *contact_email; /* on the block page */
+};
+
+/*
+ * A flow handed back to XDP whose application is accounted (a category to
+ * log): the io layer finishes its record when XDP's entries of the flow
+ * end, adding what XDP counted (engine_cfg.account_in_xdp).
+ */
+struct engine_flow_report {
+	struct appid_result app;
+	struct flow_tuple client;
+	uint8_t lan_mac[6];
+	int lan_client;
+	uint64_t flow_id;
+	uint64_t start_ns;	    /* wall clock of its first frame */
+	uint64_t pkts[2], bytes[2]; /* seen by the inspector, by enum flow_dir */
+	const char *app_proto;	    /* "http", "tls"... or NULL */
 };
 
 /* What to do with the frame, and with the rest of its flow. */
@@ -70,6 +91,8 @@ struct engine_verdict {
 	/* A frame to send back out of the port this one came in on (a DNS answer). */
 	const uint8_t *reply;
 	size_t reply_len;
+	/* With flow_done: the flow's application to account when it ends in XDP, or NULL. */
+	const struct engine_flow_report *report;
 	const struct flow_tuple *tuple; /* the frame's tuple (valid until the next call) */
 };
 

@@ -114,6 +114,20 @@ enum web_action engine_apps_action(const struct engine_apps *ea, const struct ap
 	return a;
 }
 
+void app_event_add_counts(json_t *o, const uint64_t pkts[2], const uint64_t bytes[2],
+			  uint64_t age_s)
+{
+	json_t *app = o ? json_object_get(o, "app") : NULL;
+
+	if (!app)
+		return;
+	json_object_set_new(app, "flow",
+			    json_pack("{s:I, s:I, s:I, s:I, s:I}", "pkts_toserver",
+				      (json_int_t)pkts[0], "pkts_toclient", (json_int_t)pkts[1],
+				      "bytes_toserver", (json_int_t)bytes[0], "bytes_toclient",
+				      (json_int_t)bytes[1], "age", (json_int_t)age_s));
+}
+
 json_t *app_event(const struct eve_inspect_ctx *c, const struct appid_result *r,
 		  enum web_action action, int tcp)
 {

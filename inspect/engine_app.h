@@ -52,6 +52,10 @@ void engine_apps_end(struct engine_apps *ea, struct app_state *s);
 /* What the policy says of a result: WEB_BLOCK, WEB_LOG or WEB_PASS. */
 enum web_action engine_apps_action(const struct engine_apps *ea, const struct appid_result *r);
 
+/* The counters of a flow's app record (pkts and bytes by enum flow_dir), its age. */
+void app_event_add_counts(json_t *o, const uint64_t pkts[2], const uint64_t bytes[2],
+			  uint64_t age_s);
+
 /* The "app" EVE record (NULL when out of memory). */
 json_t *app_event(const struct eve_inspect_ctx *c, const struct appid_result *r,
 		  enum web_action action, int tcp);

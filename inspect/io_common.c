@@ -88,7 +88,6 @@ static int apps_start(struct common *c, const struct opts *o)
 		.block_categories = o->block_app_categories,
 		.n_block_categories = o->n_block_app_categories,
 	};
-	c->cfg.app_window_ns = (uint64_t)o->category_window_s * 1000000000ull;
 	check = engine_apps_new(&c->cfg.app_names, why, sizeof(why));
 	if (!check) {
 		log_err("application detection: %s", why);

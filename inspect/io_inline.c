@@ -25,6 +25,7 @@
 #include "inspect/io_inline.h"
 #include "inspect/io_xsk.h"
 #include "inspect/inject.h"
+#include "inspect/io_account.h"
 #include "lib/blockpage.h"
 #include "inspect/rst.h"
 #include "inspect/steer.h"
@@ -61,6 +62,7 @@ struct inline_ctx {
 	struct worker *w;
 	unsigned int nw;
 	uint64_t bypass_errors, expired_entries;
+	struct account acct; /* app records waiting for their flow to end in XDP */
 };
 
 static volatile sig_atomic_t stopping;
@@ -159,6 +161,13 @@ static int apps_ports(struct inline_ctx *in)
 	for (i = 0; i < in->nports; i++)
 		in->ips_ports[in->port[i] & 0xffff] |= in->port_bits[i];
 	in->c->cfg.ips_ports = in->ips_ports;
+	/* A record per flow of an application to log, when the flow ends in XDP. */
+	if (account_init(&in->acct, 65536, in->c->cfg.eve, in->c->cfg.eve_ctx, in->c->cfg.lan_iface,
+			 in->c->cfg.wan_iface)) {
+		log_err("out of memory");
+		return -1;
+	}
+	in->c->cfg.account_in_xdp = 1;
 	steer_port(in, 0, UTM_STEER_ALL_TCP | UTM_STEER_ALL_UDP);
 	return 0;
 }
@@ -233,6 +242,32 @@ static void set_flow_verdict(struct inline_ctx *in, const struct flow_tuple *t, 
 		__atomic_add_fetch(&in->bypass_errors, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * Remove one direction's bypass entry (last counters e); an application
+ * record waiting for the flow gets XDP's counts, and is written once the
+ * other direction's entry is gone too.
+ */
+static int remove_entry(struct inline_ctx *in, const struct utm_flow_key *k,
+			const struct utm_flow_entry *e)
+{
+	struct utm_flow_key rk = *k;
+	struct utm_flow_entry other;
+	int rc = bpf_map_delete_elem(in->flows_fd, k);
+
+	if (rc)
+		return rc;
+	in->expired_entries++;
+	if (!in->acct.e)
+		return 0;
+	rk.sport = k->dport;
+	rk.dport = k->sport;
+	memcpy(rk.saddr, k->daddr, 16);
+	memcpy(rk.daddr, k->saddr, 16);
+	account_gone(&in->acct, k, e, bpf_map_lookup_elem(in->flows_fd, &rk, &other) == 0,
+		     common_wall_ns());
+	return 0;
+}
+
 /* Remove bypass entries idle past their timeout, so the LRU map never fills with dead flows. */
 static void expire_entries(struct inline_ctx *in)
 {
@@ -246,20 +281,23 @@ static void expire_entries(struct inline_ctx *in)
 		prev = &key;
 		if (bpf_map_lookup_elem(in->flows_fd, &key, &e))
 			continue;
-		if (now > e.last_ns && now - e.last_ns > (e.closing ? closing_max : idle_max)) {
-			bpf_map_delete_elem(in->flows_fd, &key);
-			in->expired_entries++;
-		}
+		if (now > e.last_ns && now - e.last_ns > (e.closing ? closing_max : idle_max))
+			remove_entry(in, &key, &e);
 	}
 }
 
-static void clear_entries(int fd)
+/* At stop: every entry goes, and the flows' records with what XDP counted so far. */
+static void clear_entries(struct inline_ctx *in)
 {
 	struct utm_flow_key key;
+	struct utm_flow_entry e;
 
-	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
-		if (bpf_map_delete_elem(fd, &key))
+	while (bpf_map_get_next_key(in->flows_fd, NULL, &key) == 0) {
+		if (bpf_map_lookup_elem(in->flows_fd, &key, &e))
+			memset(&e, 0, sizeof(e));
+		if (remove_entry(in, &key, &e))
 			break;
+	}
 }
 
 /* A reject rule: the sender gets a reset from "the peer", the receiver one from "the sender". */
@@ -328,6 +366,8 @@ static enum xskp_verdict on_frame(uint8_t *frame, uint32_t len, uint32_t role, v
 		set_flow_verdict(w->in, v.tuple, UTM_FLOW_DROP, v.sid);
 		w->dropped_flows++;
 	} else if (v.flow_done) {
+		if (v.report)
+			account_add(&w->in->acct, v.report);
 		set_flow_verdict(w->in, v.tuple, UTM_FLOW_PASS, 0);
 		w->bypassed++;
 	}
@@ -479,7 +519,11 @@ static void teardown(struct inline_ctx *in)
 		engine_free(in->w[i].eng);
 	}
 	if (in->flows_fd >= 0)
-		clear_entries(in->flows_fd);
+		clear_entries(in);
+	if (in->acct.e) {
+		account_flush(&in->acct, common_wall_ns());
+		account_free(&in->acct);
+	}
 	free(in->w);
 	free(in->ips_ports);
 }

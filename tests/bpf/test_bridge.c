@@ -1817,6 +1817,7 @@ static void test_flow_verdicts(void **state)
 	assert_int_equal(port_stats(fx, UTM_PORT_LAN).dropped_inspector.packets, 1);
 	e = get_verdict(fx, &out);
 	assert_int_equal(e.packets, 1);
+	assert_int_equal(e.bytes, f.len);
 	assert_true(e.last_ns >= fx->t0 && e.last_ns <= fx->t1);
 	assert_int_equal(e.closing, 0);
 	tcp4(&f, FROM_LAN, "192.168.1.10", "192.0.2.7", 40001, 80);

@@ -70,6 +70,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.ev_burst_per_src, 10);
 	assert_int_equal(cfg.ev_rate_global, 1000);
 	assert_int_equal(cfg.ev_burst_global, 2000);
+	assert_int_equal(cfg.ev_retention_days, 365);
+	assert_int_equal(cfg.ev_max_db_size, 1ul << 30);
 	assert_null(cfg.lists);
 	assert_int_equal(cfg.nlists, 0);
 }
@@ -106,6 +108,8 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg.ev_burst_per_src, 14);
 	assert_int_equal(cfg.ev_rate_global, 900);
 	assert_int_equal(cfg.ev_burst_global, 1800);
+	assert_int_equal(cfg.ev_retention_days, 90);
+	assert_int_equal(cfg.ev_max_db_size, 512ul << 20);
 	assert_int_equal(cfg.dns_mode, UTM_DNS_NXDOMAIN);
 	assert_int_equal(cfg.dns_ttl, 30);
 	assert_int_equal(cfg.dns_sink4[3], 99);
@@ -321,6 +325,10 @@ static const struct bad_case bad_cases[] = {
 	 "t.yaml:2: events.rate-global: expected an integer 0..1000000, got '1000001'"},
 	{"events:\n  burst-global: -1\n",
 	 "t.yaml:2: events.burst-global: expected an integer 0..1000000, got '-1'"},
+	{"events:\n  retention-days: 10y\n",
+	 "t.yaml:2: events.retention-days: expected an integer 0..1000000, got '10y'"},
+	{"events:\n  max-db-size: 5T\n",
+	 "t.yaml:2: events.max-db-size: expected a size 1K..4G such as 512K or 64M, got '5T'"},
 	{"events:\n  rate-per-source: 5.0\n",
 	 "t.yaml:2: events.rate-per-source: expected an integer 0..1000000, got '5.0'"},
 	{"events:\n  burst-per-source: 99999999999999999999999\n",

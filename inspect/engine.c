@@ -148,6 +148,7 @@ static struct eve_inspect_ctx eve_ctx(const struct engine *e, const struct app *
 		.tuple = &a->client,
 		.app_proto = app_names[a->proto],
 		.lan_mac = a->lan_mac,
+		.lan_ip = a->lan_client ? a->client.saddr : a->client.daddr,
 		.lan_is_client = a->lan_client,
 	};
 

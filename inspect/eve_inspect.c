@@ -93,6 +93,15 @@ static json_t *utm_object(const struct eve_inspect_ctx *c, int stars, const char
 			 c->lan_mac[1], c->lan_mac[2], c->lan_mac[3], c->lan_mac[4], c->lan_mac[5]);
 		json_object_set_new(u, "device", json_pack("{s:s}", "mac", mac));
 	}
+	if (u && c->lan_ip) {
+		json_t *d = json_object_get(u, "device");
+
+		if (!d) {
+			d = json_object();
+			json_object_set_new(u, "device", d);
+		}
+		json_object_set_new(d, "ip", addr(c->tuple, c->lan_ip));
+	}
 	return u;
 }
 

@@ -25,6 +25,7 @@ struct eve_inspect_ctx {
 	const struct flow_tuple *tuple; /* src/dest as Suricata prints them: the client first */
 	const char *app_proto;		/* "http", "tls", "dns", "smtp"..., or NULL */
 	const uint8_t *lan_mac;		/* the LAN device's MAC, or NULL */
+	const uint8_t *lan_ip;		/* its address (family of tuple), or NULL */
 	int lan_is_client;		/* the flow was opened from the LAN (outbound) */
 };
 

@@ -115,6 +115,7 @@ static void write_record(struct account *a, struct account_entry *x, uint64_t no
 		.tuple = &r->client,
 		.app_proto = r->app_proto,
 		.lan_mac = r->lan_mac,
+		.lan_ip = r->lan_client ? r->client.saddr : r->client.daddr,
 		.lan_is_client = r->lan_client,
 	};
 	char line[EVE_LINE_MAX];

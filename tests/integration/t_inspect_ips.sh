@@ -58,7 +58,7 @@ check_fails "the office's server never saw the request" grep -q 'cgi-bin' "$LAB_
 check_eq "its end is reset too: no connection left open" "" \
 	"$(nsenter --net="/run/netns/$LAB_NS_LAN" ss -tnH state established '( sport = :80 )')"
 check "an alert: blocked, inbound, with its rule" ievent_wait \
-	'.alert.signature_id == 9000001 and .alert.action == "blocked" and .utm.function == "ips_inbound" and .utm.severity == 2 and .src_ip == "198.51.100.200"'
+	'.alert.signature_id == 9000001 and .alert.action == "blocked" and .utm.function == "ips_inbound" and .utm.severity == 2 and .src_ip == "198.51.100.200" and .utm.device.ip == "'"$LAB_LAN_IP4"'"'
 check_eq "a harmless request from outside still works" "office page" \
 	"$(lab_wan curl -sS -m 5 --interface 198.51.100.200 "http://$LAB_LAN_IP4/hello.txt")"
 

@@ -20,7 +20,7 @@ endif
 # Path buffers are PATH_MAX; truncation is checked where it matters.
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CFLAGS := -O2 -g -std=gnu11 $(WARN) -I. -I$(B) -D_GNU_SOURCE
-LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lidn2 -lcurl -lsodium -lpcre2-8 -lhs -lndpi -lstdc++ -lm -lpthread
+LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lidn2 -lcurl -lsodium -lpcre2-8 -lhs -lndpi -lstdc++ -lm -lpthread -lsqlite3
 
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -30,6 +30,8 @@ void utm_cfg_defaults(struct utm_cfg *cfg)
 	cfg->ev_burst_per_src = 10;
 	cfg->ev_rate_global = 1000;
 	cfg->ev_burst_global = 2000;
+	cfg->ev_retention_days = UTM_DEFAULT_RETENTION_DAYS;
+	cfg->ev_max_db_size = UTM_DEFAULT_MAX_DB_SIZE;
 	cfg->dns_mode = UTM_DNS_NULL;
 	cfg->dns_ttl = 2; /* short, as Pi-hole: an unblocked name works again soon */
 	cfg->inspect.depth_packets = UTM_INSPECT_DEFAULT_DEPTH;

@@ -20,6 +20,9 @@
 #define UTM_CFG_MAX_LISTS 253
 /* Upper bound of the events.* rates and bursts. */
 #define UTM_CFG_MAX_EVENT_RATE 1000000
+/* The event store's default retention (utm-eventd). */
+#define UTM_DEFAULT_RETENTION_DAYS 365
+#define UTM_DEFAULT_MAX_DB_SIZE	   (1ul << 30)
 
 enum utm_xdp_mode {
 	UTM_XDP_AUTO = 0, /* native, falling back to generic */
@@ -167,6 +170,8 @@ struct utm_cfg {
 	int drop_malformed;
 	unsigned int ev_rate_per_src, ev_burst_per_src;
 	unsigned int ev_rate_global, ev_burst_global;
+	unsigned int ev_retention_days; /* the event store keeps this long; 0: no age limit */
+	unsigned long ev_max_db_size;	/* and at most this many bytes (1K..4G) */
 	int dns_mode;				   /* enum utm_dns_mode */
 	unsigned int dns_ttl;			   /* TTL of answers for blocked names */
 	unsigned char dns_sink4[4], dns_sink6[16]; /* sinkhole mode answers */

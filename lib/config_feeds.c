@@ -114,7 +114,7 @@ static const struct unit sizes[] = {
 	{"", 1}, {"K", 1ul << 10}, {"M", 1ul << 20}, {"G", 1ul << 30}, {NULL, 0},
 };
 
-static int set_size(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+int cfg_set_size(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		    const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "a size");
@@ -185,7 +185,7 @@ static const struct field feed_fields[] = {
 	{"invalid", cfg_set_choice, LIST(refuse_invalid), cfg_invalid_policies},
 	{"refresh", cfg_set_duration, FEED(refresh_s), (const void *)1},
 	{"timeout", cfg_set_duration, FEED(timeout_s), (const void *)1},
-	{"max-size", set_size, FEED(max_size), NULL},
+	{"max-size", cfg_set_size, FEED(max_size), NULL},
 	{"max-change", set_uint_max, FEED(max_change_pct), (const void *)1000},
 	{"allow-private", cfg_set_choice, FEED(allow_private), cfg_booleans},
 	{"allow-empty", cfg_set_choice, FEED(allow_empty), cfg_booleans},

@@ -362,6 +362,8 @@ static const struct field event_fields[] = {
 	{"burst-per-source", set_uint, CFG(ev_burst_per_src), NULL},
 	{"rate-global", set_uint, CFG(ev_rate_global), NULL},
 	{"burst-global", set_uint, CFG(ev_burst_global), NULL},
+	{"retention-days", set_uint, CFG(ev_retention_days), NULL},
+	{"max-db-size", cfg_set_size, CFG(ev_max_db_size), NULL},
 };
 
 static const struct field list_fields[] = {

@@ -15,6 +15,8 @@ PKGS=(
 	libndpi-dev
 	# threat feeds: fetching (lib/fetch.c) and minisign signatures (lib/minisign.c)
 	libcurl4-openssl-dev libsodium-dev ca-certificates
+	# the event store (lib/evstore_sqlite.c, utm-eventd, utm-ctl events)
+	libsqlite3-dev
 	# lab, tests and demo peers
 	iproute2 ethtool nftables dnsmasq dnsutils curl iputils-ping iputils-arping bc
 	ndisc6 tcpdump python3 python3-scapy netsniff-ng iperf3 jq util-linux

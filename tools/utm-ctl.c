@@ -31,6 +31,8 @@ static void usage(FILE *out)
 		     "  feeds                  every feed: state, entries, last and next refresh\n"
 		     "  feeds update [NAME]    refresh one feed (or all) now and show the result\n"
 		     "  category NAME|URL [--dir DIR]  web category (UT1) of a host or URL\n"
+		     "  events [--since 1h] [--device MAC|IP] [--function F] [--min-stars N]\n"
+		     "         [--grep TEXT] [--limit N] [--db PATH]  the event store, newest first\n"
 		     "\n"
 		     "  --state-dir DIR        utm-load's state directory (default: the running UTM's)\n");
 }
@@ -211,7 +213,7 @@ static const struct {
 } commands[] = {
 	{ "status", cmd_status, 0 }, { "lists", cmd_lists, 0 },	  { "why", cmd_why, 0 },
 	{ "add", cmd_add, 0 },	     { "remove", cmd_remove, 0 }, { "feeds", cmd_feeds, 0 },
-	{ "category", cmd_category, 1 },
+	{ "category", cmd_category, 1 },  { "events", cmd_events, 1 },
 };
 
 int main(int argc, char **argv)

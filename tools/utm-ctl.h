@@ -22,6 +22,8 @@ int cmd_remove(struct ctl *c, int argc, char **argv);
 int cmd_feeds(struct ctl *c, int argc, char **argv);
 /* utm-ctl-category.c: opens the maps itself, only when it needs them. */
 int cmd_category(struct ctl *c, int argc, char **argv);
+/* utm-ctl-events.c: the event store; opens the maps itself, only to find STATE_DIR. */
+int cmd_events(struct ctl *c, int argc, char **argv);
 
 /* utm-ctl-feeds.c: add "feed": URL to a match object when list is a feed. */
 void ctl_add_feed_url(struct ctl *c, json_t *o, const char *list);

@@ -111,10 +111,13 @@ static void test_parse_bad_lines(void **state)
 		{"{\"timestamp\":\"2026-11-29T20:13:18Z\",\"event_type\":\"\"}", "no event_type"},
 		{"{\"event_type\":\"drop\"}", "no timestamp"},
 		{"{\"event_type\":\"drop\",\"timestamp\":\"yesterday\"}", "no timestamp"},
-		{"{\"event_type\":\"drop\",\"timestamp\":\"2026-13-29T20:13:18Z\"}", "no timestamp"},
+		{"{\"event_type\":\"drop\",\"timestamp\":\"2026-13-29T20:13:18Z\"}",
+		 "no timestamp"},
 		{"{\"event_type\":\"drop\",\"timestamp\":\"2026-11-29T20:13:18\"}", "no timestamp"},
-		{"{\"event_type\":\"drop\",\"timestamp\":\"2026-11-29T20:13:18.Z\"}", "no timestamp"},
-		{"{\"event_type\":\"drop\",\"timestamp\":\"2026-11-29T20:13:18+09\"}", "no timestamp"},
+		{"{\"event_type\":\"drop\",\"timestamp\":\"2026-11-29T20:13:18.Z\"}",
+		 "no timestamp"},
+		{"{\"event_type\":\"drop\",\"timestamp\":\"2026-11-29T20:13:18+09\"}",
+		 "no timestamp"},
 		{"{\"a\":1}{\"b\":2}", "not JSON"},
 	};
 	struct evstore_row r;
@@ -177,8 +180,8 @@ static struct evstore *open_rw(void)
 }
 
 static const char *const all_lines[] = {
-	EV_XDP_DROP, EV_XDP_DNS, EV_FEED,  EV_ALERT, EV_HTTP, EV_TLS,  EV_DNS_QUERY,
-	EV_FLOW,     EV_STATS,	 EV_WEB,   EV_APP,   EV_SMTP, EV_ANOMALY, EV_INSPECT_DROP,
+	EV_XDP_DROP, EV_XDP_DNS, EV_FEED, EV_ALERT, EV_HTTP, EV_TLS,	 EV_DNS_QUERY,
+	EV_FLOW,     EV_STATS,	 EV_WEB,  EV_APP,   EV_SMTP, EV_ANOMALY, EV_INSPECT_DROP,
 };
 
 static void insert_all(struct evstore *s, const struct evstore_cursor *cur)
@@ -319,7 +322,8 @@ static void test_row_round_trip(void **state)
 
 static void test_reopen_keeps_rows_and_cursor(void **state)
 {
-	struct evstore_cursor cur = {.name = "/var/log/utm/eve.json", .inode = 1234, .offset = 5678};
+	struct evstore_cursor cur = {
+		.name = "/var/log/utm/eve.json", .inode = 1234, .offset = 5678};
 	struct evstore_cursor got = {.name = "/var/log/utm/eve.json"};
 	struct evstore_cursor other = {.name = "/other"};
 	struct evstore *s = open_rw();
@@ -455,7 +459,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_row_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_keeps_rows_and_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_insert_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_insert_changes_nothing, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_prune_by_age, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_by_size, setup, teardown),
 	};

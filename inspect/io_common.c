@@ -136,6 +136,27 @@ int common_start(struct common *c, const struct opts *o)
 	return o->ip_only_dir && c->rules.rs ? write_ip_only(c) : 0;
 }
 
+void common_reopen_eve(struct common *c)
+{
+	FILE *f;
+
+	if (c->eve == stdout)
+		return;
+	f = fopen(c->o->eve, "ae");
+	if (!f) {
+		log_err("reopening %s: %s; still writing to the old file", c->o->eve,
+			strerror(errno));
+		return;
+	}
+	setvbuf(f, NULL, _IOFBF, 65536);
+	/* Under the lock: a worker's line goes whole to one file or the other. */
+	pthread_mutex_lock(&c->eve_lock);
+	fclose(c->eve);
+	c->eve = f;
+	pthread_mutex_unlock(&c->eve_lock);
+	log_info("event log %s reopened", c->o->eve);
+}
+
 void common_stop(struct common *c)
 {
 	rules_free(&c->rules);

@@ -28,6 +28,9 @@ struct common {
 int common_start(struct common *c, const struct opts *o);
 void common_stop(struct common *c);
 
+/* Reopen the EVE output by its name (after logrotate moved it); stdout stays. */
+void common_reopen_eve(struct common *c);
+
 /* Microseconds are enough; both clocks in nanoseconds. */
 uint64_t common_mono_ns(void);
 uint64_t common_wall_ns(void);

@@ -65,11 +65,14 @@ struct inline_ctx {
 	struct account acct; /* app records waiting for their flow to end in XDP */
 };
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, reopen;
 
 static void on_signal(int sig)
 {
-	stopping = 1;
+	if (sig == SIGHUP)
+		reopen = 1; /* logrotate: write to a new event log */
+	else
+		stopping = 1;
 }
 
 /* "tcp:80,udp:53" into the port table. */
@@ -537,10 +540,15 @@ int inline_mode(struct common *c)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (setup(&in))
 		rc = 1;
 	while (!rc && !stopping) {
 		sleep(1);
+		if (reopen) {
+			reopen = 0;
+			common_reopen_eve(c);
+		}
 		expire_entries(&in);
 		if (++ticks % 60 == 0)
 			log_stats(&in);

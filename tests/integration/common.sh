@@ -128,6 +128,31 @@ eve_wait() {
 	return 1
 }
 
+# The event store (utm-eventd) on the lab's event log, its database in
+# $LAB_RUN/events.db; PID in EVENTD_PID, stopped at exit.
+t_start_eventd() {
+	printf 'state-dir: %s/state\n' "$LAB_RUN" >"$LAB_RUN/eventd.yaml"
+	echo "--- start $(date +%T.%N)" >>"$LAB_RUN/utm-eventd.log"
+	# nsenter execs: $! is utm-eventd's PID (not so with a shell function in the background)
+	nsenter --net="/run/netns/$LAB_NS_BOX" "$LAB_BUILD/utm-eventd" \
+		--config "$LAB_RUN/eventd.yaml" --event-log "$LAB_RUN/eve.json" \
+		--db "$LAB_RUN/events.db" </dev/null >>"$LAB_RUN/utm-eventd.log" 2>&1 &
+	EVENTD_PID=$!
+	lab_defer "kill $EVENTD_PID 2>/dev/null; wait $EVENTD_PID 2>/dev/null"
+}
+# t_events ARGS...: utm-ctl events on that store, every event.
+t_events() { ctl events --db "$LAB_RUN/events.db" --limit 0 "$@"; }
+t_event_rows() { t_events --json | wc -l; }
+# Wait until the store has at least N events (default: every line of eve.json).
+t_wait_event_rows() {
+	local want=${1:-$(grep -c . "$LAB_RUN/eve.json" 2>/dev/null || echo 0)} i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(t_event_rows)" -ge "$want" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # t_tls_server: a real TLS server (openssl s_server, a self-signed certificate
 # for any name) on the lab's web server address, port 443; stopped at exit.
 t_tls_server() {

@@ -10,6 +10,7 @@
 t_require_inspect
 lab_up || exit 1
 t_wait_loaded || exit 1
+t_start_eventd
 
 nsenter --net="/run/netns/$LAB_NS_WAN" /usr/bin/python3 "$LAB_REPO/tests/inspect/bt_peer.py" \
 	serve "$LAB_WEB_IP4" 6881 </dev/null >"$LAB_RUN/bt.log" 2>&1 &
@@ -58,4 +59,6 @@ check_eq "the download beside it completes, byte-identical" \
 out=$("$LAB_BUILD/utm-inspect" --pcap /dev/null --block-app Bittorent 2>&1)
 check "an unknown application name is refused at start" test $? != 0
 check "with a suggestion ($(head -c 200 <<<"$out"))" grep -q 'did you mean: BitTorrent' <<<"$out"
+check "every record is in the event store" t_wait_event_rows
+check "the store has the app records" test "$(t_events --json --function app_detect | wc -l)" -ge 3
 t_done

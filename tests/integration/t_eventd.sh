@@ -16,30 +16,11 @@ t_wait_loaded || exit 1
 
 DB=$LAB_RUN/events.db
 EVE=$LAB_RUN/eve.json
-printf 'state-dir: %s/state\n' "$LAB_RUN" >"$LAB_RUN/eventd.yaml"
-EVENTD_PID=
-start_eventd() {
-	echo "--- start $(date +%T.%N)" >>"$LAB_RUN/utm-eventd.log"
-	# nsenter execs: $! is utm-eventd's PID (not so with a shell function in the background)
-	nsenter --net="/run/netns/$LAB_NS_BOX" "$LAB_BUILD/utm-eventd" \
-		--config "$LAB_RUN/eventd.yaml" --event-log "$EVE" \
-		--db "$DB" </dev/null >>"$LAB_RUN/utm-eventd.log" 2>&1 &
-	EVENTD_PID=$!
-	lab_defer "kill $EVENTD_PID 2>/dev/null; wait $EVENTD_PID 2>/dev/null"
-}
-events() { ctl events --db "$DB" --limit 0 "$@"; }
-rows() { events --json | wc -l; }
+events() { t_events "$@"; }
+rows() { t_event_rows; }
 lines() { cat "$@" 2>/dev/null | grep -c . || true; }
-# wait_rows N: until the store holds N rows (10 s).
-wait_rows() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(rows)" -ge "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-# The store and the log files hold the same lines, each once.
+wait_rows() { t_wait_event_rows "$1"; }
+start_eventd() { t_start_eventd; }
 same_lines() {
 	diff <(cat "$@" | jq -cS . | sort) <(events --json | jq -cS .event | sort) >"$LAB_RUN/diff.txt"
 }
@@ -106,16 +87,22 @@ check_eq "as many rows as lines" "$n" "$(rows)"
 check "every line exactly once" same_lines "$EVE"
 check_eq "no bad line" 0 "$(grep -c 'bad line' "$LAB_RUN/utm-eventd.log" || true)"
 
-# --- rotation: mv + a new file + SIGHUP (utm-inspect, which does not reopen, stopped first)
-kill "$INSPECT_PID"
-wait "$INSPECT_PID" 2>/dev/null
+# --- rotation: mv + a new file + SIGHUP to every writer (as logrotate's postrotate does)
 sleep 0.3
 mv "$EVE" "$EVE.1"
 t_reload || exit 1 # utm-load reopens the log: a new eve.json
-kill -HUP "$EVENTD_PID"
+kill -HUP "$INSPECT_PID" "$EVENTD_PID"
+for ((i = 0; i < 30; i++)); do
+	grep -q 'event log .* reopened' "$LAB_RUN/utm-inspect.log" && break
+	sleep 0.1
+done
 before=$(rows)
 ping4_ok 203.0.113.66
 eve_wait '.event_type == "drop"' || echo "# no drop event in the new eve.json"
+lab_lan curl -sS -m 10 -o /dev/null --resolve "blocked.example.test:80:$LAB_WEB_IP4" \
+	http://blocked.example.test/again.html 2>/dev/null
+check "utm-inspect writes to the new log after SIGHUP" \
+	eve_wait '.event_type == "web" and .web.url == "/again.html"'
 n=$(($(lines "$EVE.1") + $(lines "$EVE")))
 check "the new file's events arrive" wait_rows "$n"
 check "there are new rows" test "$(rows)" -gt "$before"

@@ -13,6 +13,7 @@
 t_require_inspect
 lab_up || exit 1
 t_wait_loaded || exit 1
+t_start_eventd
 
 t_tls_server || { echo "the TLS server did not start"; exit 1; }
 
@@ -189,4 +190,7 @@ rc=$?
 check "with block-doh, a well-known DoH resolver is reset (curl $rc)" test "$rc" = 35 -o "$rc" = 56
 check "a web record names the built-in resolver list" web_wait \
 	'.web.via == "tls" and .web.hostname == "dns.google" and .web.list == "doh-resolvers"'
+check "every record is in the event store" t_wait_event_rows
+check "the store has the site blocks" test "$(t_events --json --function site_block | wc -l)" -ge 3
+check "and the category records" test "$(t_events --json --function web_category | wc -l)" -ge 2
 t_done

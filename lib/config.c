@@ -41,6 +41,11 @@ void utm_cfg_defaults(struct utm_cfg *cfg)
 	     cfg->inspect.n_log_categories++)
 		strcpy(cfg->inspect.log_categories[cfg->inspect.n_log_categories],
 		       utm_inspect_default_log_categories[cfg->inspect.n_log_categories]);
+	/* Dangerous sites (UT1's malware and phishing URLs) are blocked unless configured off. */
+	for (; utm_inspect_default_block_categories[cfg->inspect.n_block_categories];
+	     cfg->inspect.n_block_categories++)
+		strcpy(cfg->inspect.block_categories[cfg->inspect.n_block_categories],
+		       utm_inspect_default_block_categories[cfg->inspect.n_block_categories]);
 	cfg->inspect.category_window_s = UTM_INSPECT_DEFAULT_CATEGORY_WINDOW;
 	cfg->inspect.block_sites = 1;
 	cfg->inspect.apps = 1;

@@ -277,6 +277,8 @@ int utm_cfg_check_contact(const char *s, char *why, size_t whylen);
 
 /* The default log-categories, NULL-terminated. */
 extern const char *const utm_inspect_default_log_categories[];
+/* The categories blocked when the configuration names none: malware, phishing. */
+extern const char *const utm_inspect_default_block_categories[];
 
 /*
  * 1 when name can be an nDPI application or category name: 1..39 characters

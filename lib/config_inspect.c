@@ -27,6 +27,8 @@ const char *const utm_inspect_default_log_categories[] = {
 	"warez", "dating",   NULL,
 };
 
+const char *const utm_inspect_default_block_categories[] = {"malware", "phishing", NULL};
+
 const char *const utm_inspect_default_log_app_categories[] = {
 	"SocialNetwork", "Game",      "Download", "FileSharing", "VPN",
 	"RemoteAccess",	 "Streaming", "Video",	  "Music",	 NULL,

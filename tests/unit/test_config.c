@@ -979,7 +979,10 @@ static void test_inspect_defaults(void **state)
 		assert_string_equal(utm_inspect_default_log_categories[i], default_log[i]);
 	}
 	assert_null(utm_inspect_default_log_categories[i]);
-	assert_int_equal(cfg.inspect.n_block_categories, 0);
+	/* dangerous sites blocked by default */
+	assert_int_equal(cfg.inspect.n_block_categories, 2);
+	assert_string_equal(cfg.inspect.block_categories[0], "malware");
+	assert_string_equal(cfg.inspect.block_categories[1], "phishing");
 	assert_int_equal(cfg.inspect.category_window_s, 3600);
 	assert_int_equal(cfg.inspect.block_sites, 1);
 	assert_int_equal(cfg.inspect.block_quic, 0);
@@ -1064,7 +1067,7 @@ static void test_shipped_default(void **state)
 	assert_memory_equal(cfg.inspect.log_categories, def.inspect.log_categories,
 			    sizeof(def.inspect.log_categories));
 	assert_int_equal(cfg.inspect.n_log_categories, def.inspect.n_log_categories);
-	assert_int_equal(cfg.inspect.n_block_categories, 0);
+	assert_int_equal(cfg.inspect.n_block_categories, 2);
 	assert_int_equal(cfg.inspect.category_window_s, 3600);
 	assert_int_equal(cfg.inspect.block_sites, 1);
 	assert_int_equal(cfg.inspect.block_quic, 0);

@@ -19,7 +19,7 @@ struct account_entry {
 	struct engine_flow_report r;
 };
 
-static void key_of(const struct flow_tuple *t, struct utm_flow_key *k)
+void bypass_key(const struct flow_tuple *t, struct utm_flow_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->family = t->family;
@@ -30,7 +30,7 @@ static void key_of(const struct flow_tuple *t, struct utm_flow_key *k)
 	memcpy(k->daddr, t->daddr, 16);
 }
 
-static void reverse_key(const struct utm_flow_key *k, struct utm_flow_key *r)
+void bypass_key_reverse(const struct utm_flow_key *k, struct utm_flow_key *r)
 {
 	*r = *k;
 	r->sport = k->dport;
@@ -89,7 +89,7 @@ void account_add(struct account *a, const struct engine_flow_report *r)
 	struct utm_flow_key k;
 	struct account_entry *x;
 
-	key_of(&r->client, &k);
+	bypass_key(&r->client, &k);
 	pthread_mutex_lock(&a->lock);
 	x = slot(a, &k, 1);
 	if (x) {
@@ -139,7 +139,7 @@ void account_gone(struct account *a, const struct utm_flow_key *k, const struct 
 	pthread_mutex_lock(&a->lock);
 	x = slot(a, k, 0);
 	if (!x) {
-		reverse_key(k, &rk);
+		bypass_key_reverse(k, &rk);
 		x = slot(a, &rk, 0);
 		dir = 1;
 	}

@@ -18,6 +18,11 @@
 #include "bpf/utm_types.h"
 #include "inspect/engine.h"
 
+/* The bypass map's key of one direction of a flow (ports in network order). */
+void bypass_key(const struct flow_tuple *t, struct utm_flow_key *k);
+/* The other direction's key. */
+void bypass_key_reverse(const struct utm_flow_key *k, struct utm_flow_key *r);
+
 struct account_entry;
 
 struct account {

@@ -214,34 +214,18 @@ static int set_ports(struct inline_ctx *in, int on)
 	return 0;
 }
 
-static void key_of(const struct flow_tuple *t, struct utm_flow_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->family = t->family;
-	k->proto = t->proto;
-	k->sport = htons(t->sport);
-	k->dport = htons(t->dport);
-	memcpy(k->saddr, t->saddr, 16);
-	memcpy(k->daddr, t->daddr, 16);
-}
-
 /* Hand a flow to XDP: a pass (or drop) entry for each direction. */
 static void set_flow_verdict(struct inline_ctx *in, const struct flow_tuple *t, uint8_t verdict,
 			     uint32_t sid)
 {
 	struct utm_flow_entry e = {.verdict = verdict, .sid = sid, .last_ns = common_mono_ns()};
-	struct flow_tuple rev = *t;
-	struct utm_flow_key k;
+	struct utm_flow_key k, rk;
 
-	memcpy(rev.saddr, t->daddr, 16);
-	memcpy(rev.daddr, t->saddr, 16);
-	rev.sport = t->dport;
-	rev.dport = t->sport;
-	key_of(t, &k);
+	bypass_key(t, &k);
+	bypass_key_reverse(&k, &rk);
 	if (bpf_map_update_elem(in->flows_fd, &k, &e, BPF_ANY))
 		__atomic_add_fetch(&in->bypass_errors, 1, __ATOMIC_RELAXED);
-	key_of(&rev, &k);
-	if (bpf_map_update_elem(in->flows_fd, &k, &e, BPF_ANY))
+	if (bpf_map_update_elem(in->flows_fd, &rk, &e, BPF_ANY))
 		__atomic_add_fetch(&in->bypass_errors, 1, __ATOMIC_RELAXED);
 }
 
@@ -253,7 +237,7 @@ static void set_flow_verdict(struct inline_ctx *in, const struct flow_tuple *t, 
 static int remove_entry(struct inline_ctx *in, const struct utm_flow_key *k,
 			const struct utm_flow_entry *e)
 {
-	struct utm_flow_key rk = *k;
+	struct utm_flow_key rk;
 	struct utm_flow_entry other;
 	int rc = bpf_map_delete_elem(in->flows_fd, k);
 
@@ -262,10 +246,7 @@ static int remove_entry(struct inline_ctx *in, const struct utm_flow_key *k,
 	in->expired_entries++;
 	if (!in->acct.e)
 		return 0;
-	rk.sport = k->dport;
-	rk.dport = k->sport;
-	memcpy(rk.saddr, k->daddr, 16);
-	memcpy(rk.daddr, k->saddr, 16);
+	bypass_key_reverse(k, &rk);
 	account_gone(&in->acct, k, e, bpf_map_lookup_elem(in->flows_fd, &rk, &other) == 0,
 		     common_wall_ns());
 	return 0;

@@ -146,6 +146,6 @@ json_t *app_event(const struct eve_inspect_ctx *c, const struct appid_result *r,
 	if (action == WEB_BLOCK)
 		json_object_set_new(app, "response", json_string(tcp ? "reset" : "dropped"));
 	json_object_set_new(o, "app", app);
-	eve_inspect_add_utm(o, c, 1, "app_detect");
+	eve_inspect_add_utm(o, c, 1, "app_detection");
 	return o;
 }

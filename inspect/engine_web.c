@@ -115,6 +115,6 @@ json_t *web_event(const struct eve_inspect_ctx *c, const struct web_event_info *
 	json_object_set_new(o, "web", web);
 	/* A site on a threat list blocked: ★★; a category seen or blocked by policy: ★. */
 	eve_inspect_add_utm(o, c, blocked && v->source != WEB_SRC_CATEGORY ? 2 : 1,
-			    v->source == WEB_SRC_CATEGORY ? "web_category" : "site_block");
+			    v->source == WEB_SRC_CATEGORY ? "web_category" : "site_blocking");
 	return o;
 }

@@ -35,7 +35,7 @@ passes=$(bpftool -j map dump pinned "$LAB_PIN_ROOT/inspect_flows" 2>/dev/null |
 check "the classified flow is handed back to XDP (a pass entry)" test "${passes:-0}" -ge 1
 # 20 pieces of 1005 bytes each way, most of them after the hand-back: XDP counted them
 check "when the flow ends, a ★ app record names BitTorrent, its category, the device and the whole flow's bytes" app_wait \
-	'.app.name == "BitTorrent" and .app.action == "logged" and .app.flow.bytes_toserver > 20000 and .app.flow.bytes_toclient > 20000 and .utm.function == "app_detect" and .utm.severity == 1 and .src_ip == "'"$LAB_LAN_IP4"'" and .dest_port == 6881 and .utm.device.mac == "02:99:00:00:00:10"'
+	'.app.name == "BitTorrent" and .app.action == "logged" and .app.flow.bytes_toserver > 20000 and .app.flow.bytes_toclient > 20000 and .utm.function == "app_detection" and .utm.severity == 1 and .src_ip == "'"$LAB_LAN_IP4"'" and .dest_port == 6881 and .utm.device.mac == "02:99:00:00:00:10"'
 bt
 check "one record per flow" eve_wait '.event_type == "app" and .app.name == "BitTorrent"' 2
 check "a TLS flow with a game's SNI" lab_lan curl -sS -k -m 10 -o /dev/null \
@@ -60,5 +60,5 @@ out=$("$LAB_BUILD/utm-inspect" --pcap /dev/null --block-app Bittorent 2>&1)
 check "an unknown application name is refused at start" test $? != 0
 check "with a suggestion ($(head -c 200 <<<"$out"))" grep -q 'did you mean: BitTorrent' <<<"$out"
 check "every record is in the event store" t_wait_event_rows
-check "the store has the app records" test "$(t_events --json --function app_detect | wc -l)" -ge 3
+check "the store has the app records" test "$(t_events --json --function app_detection | wc -l)" -ge 3
 t_done

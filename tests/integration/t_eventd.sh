@@ -58,7 +58,7 @@ lab_lan curl -sS -m 10 -o /dev/null --resolve "blocked.example.test:80:$LAB_WEB_
 	http://blocked.example.test/index.html 2>/dev/null
 eve_wait '.event_type == "web"' || echo "# no web record in eve.json"
 wait_rows "$(lines "$EVE")"
-web=$(events --json --function site_block --grep blocked.example.test | head -n 1)
+web=$(events --json --function site_blocking --grep blocked.example.test | head -n 1)
 check_eq "the web record is stored, ★★" 2 "$(jq -r .severity <<<"$web")"
 check_eq "its device" "$LAB_LAN_MAC" "$(jq -r .device.mac <<<"$web")"
 check_eq "its summary names the site" "blocked.example.test/index.html (web-block)" \

@@ -67,7 +67,7 @@ check "it names the device's address" grep -q "$LAB_LAN_IP4" "$LAB_RUN/page.html
 check_fails "the web server never saw the request" grep -q 'blocked.example.test\|GET /index.html.*blocked' \
 	"$LAB_RUN/httpd.log"
 check "a ★★ web record: blocked by the domain list, block page" web_wait \
-	'.web.action == "blocked" and .web.reason == "domain-list" and .web.list == "web-block" and .web.via == "http" and .web.hostname == "blocked.example.test" and .web.response == "block-page" and .utm.function == "site_block" and .utm.severity == 2 and .src_ip == "'"$LAB_LAN_IP4"'" and .utm.device.ip == "'"$LAB_LAN_IP4"'"'
+	'.web.action == "blocked" and .web.reason == "domain-list" and .web.list == "web-block" and .web.via == "http" and .web.hostname == "blocked.example.test" and .web.response == "block-page" and .utm.function == "site_blocking" and .utm.severity == 2 and .src_ip == "'"$LAB_LAN_IP4"'" and .utm.device.ip == "'"$LAB_LAN_IP4"'"'
 drops=$(bpftool -j map dump pinned "$LAB_PIN_ROOT/inspect_flows" 2>/dev/null |
 	jq '[.[] | select(.formatted.value.verdict == 2)] | length')
 check "a drop entry takes the rest of the flow in XDP" test "${drops:-0}" -ge 2
@@ -191,6 +191,6 @@ check "with block-doh, a well-known DoH resolver is reset (curl $rc)" test "$rc"
 check "a web record names the built-in resolver list" web_wait \
 	'.web.via == "tls" and .web.hostname == "dns.google" and .web.list == "doh-resolvers"'
 check "every record is in the event store" t_wait_event_rows
-check "the store has the site blocks" test "$(t_events --json --function site_block | wc -l)" -ge 3
+check "the store has the site blocks" test "$(t_events --json --function site_blocking | wc -l)" -ge 3
 check "and the category records" test "$(t_events --json --function web_category | wc -l)" -ge 2
 t_done

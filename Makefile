@@ -20,7 +20,7 @@ endif
 # Path buffers are PATH_MAX; truncation is checked where it matters.
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CFLAGS := -O2 -g -std=gnu11 $(WARN) -I. -I$(B) -D_GNU_SOURCE
-LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lidn2 -lcurl -lsodium -lpcre2-8 -lhs -lndpi -lstdc++ -lm -lpthread -lsqlite3
+LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lidn2 -lcurl -lsodium -lpcre2-8 -lhs -lndpi -lstdc++ -lm -lpthread -lsqlite3 -lclamav
 
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -57,7 +57,7 @@ FUZZERS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
 HEADERS := $(wildcard bpf/*.h lib/*.h loader/*.h tools/*.h inspect/*.h)
 
-.PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds bench-categories bench-inspect bench-web fuzz clean format
+.PHONY: all deps test check demo bench bench-tcp bench-dns bench-feeds bench-categories bench-inspect bench-web bench-av fuzz clean format
 .SECONDARY:
 
 all: $(BPF_OBJS) $(SKELS) $(LIB) $(INSPECT_LIB) $(B)/utm-load $(B)/utm-inspect $(TOOLS) $(UNIT_TESTS) $(BPF_TESTS)
@@ -159,6 +159,9 @@ bench-categories: all
 
 bench-web: all
 	bench/web.sh $(B)
+
+bench-av: all
+	bench/av.sh $(B)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZERS)

@@ -20,6 +20,7 @@
 #include "inspect/reasm.h"
 #include "inspect/rst.h"
 #include "inspect/http_rawbufs.h"
+#include "inspect/engine_av.h"
 #include "inspect/engine_web.h"
 #include "inspect/threshold.h"
 #include "lib/blockpage.h"
@@ -48,6 +49,8 @@
 #define EVE_LINE_MAX 16384
 /* http.start and http.header_names of one message are built here (cut beyond). */
 #define HTTP_RAW_SCRATCH (32u << 10)
+/* Files kept for the antivirus at once, per worker, by default. */
+#define AV_MEM_DEFAULT (256u << 20)
 /* Category records remembered for their window, per worker (16 B each). */
 #define WEB_SEEN_ENTRIES 65536
 #define HOUR_NS		 (3600ull * 1000000000ull)
@@ -101,6 +104,7 @@ struct app {
 	struct app_state as;	  /* application detection (nDPI) */
 	int app_log;		  /* its application is to be accounted: a record when it ends */
 	int app_reported;	  /* ... handed to the io layer with the flow (verdict.report) */
+	struct av_file *avf[2];	  /* the antivirus' files: [0] request body, [1] response body */
 	const struct catdb_category *web_cat; /* the site's web category, when known */
 	struct dnsmsg_tcp *dnstcp;	      /* DNS over TCP framing, with its buffer after it */
 	struct http_tx *tx; /* the HTTP transaction being inspected (during its callbacks) */
@@ -116,6 +120,7 @@ struct engine {
 	struct web_seen *web_seen;	  /* category records already made in their window */
 	struct engine_apps *apps;	  /* application detection, NULL when off */
 	struct engine_flow_report report; /* the verdict's report (valid until the next frame) */
+	struct av_mem av_mem;		  /* memory of the files kept for the antivirus */
 	char *page;			  /* BLOCKPAGE_MAX bytes: the block page being sent */
 	struct reasm_pool pool;
 	struct engine_stats st;
@@ -505,6 +510,75 @@ static void http_request(void *user, struct http_tx *tx)
 	a->tx = NULL;
 }
 
+/* ---------------------------------------------------------------- antivirus */
+
+/*
+ * The first piece of a body: keep it for the antivirus (side 0: the
+ * request's, 1: the response's). A body without data is no file.
+ */
+static struct av_file *av_open(struct app *a, struct http_tx *tx, int side)
+{
+	char name[AV_NAME_MAX];
+
+	av_http_filename(tx, !side, name, sizeof(name));
+	a->avf[side] = av_file_new(name, strlen(name), !side);
+	return a->avf[side];
+}
+
+static void http_body(void *user, struct http_tx *tx, enum http_dir dir, const uint8_t *data,
+		      size_t len)
+{
+	struct app *a = user;
+	int side = dir == HTTP_TO_SERVER ? 0 : 1;
+	struct av_file *f = a->avf[side];
+
+	if (!f && a->e->cfg.av)
+		f = av_open(a, tx, side);
+	if (f)
+		av_file_add(f, data, len, a->e->cfg.av_max_file, &a->e->av_mem);
+}
+
+/*
+ * A body is complete: scan it. This runs on the frame that completed it,
+ * which the engine still holds: an infected file is blocked by dropping
+ * that frame (the client never gets the whole file) and resetting both
+ * ends.
+ */
+static void av_close(struct app *a, struct http_tx *tx, int side)
+{
+	struct engine *e = a->e;
+	struct av_file *f = a->avf[side];
+	struct eve_inspect_ctx c;
+	struct eve_http_info h;
+	struct av_result r;
+	int block;
+	json_t *o;
+
+	if (!f)
+		return;
+	a->avf[side] = NULL;
+	av_file_scan(e->cfg.av, f, &r);
+	e->st.files++;
+	e->st.files_infected += r.verdict == AV_INFECTED;
+	e->st.files_unscanned += r.verdict == AV_NOT_SCANNED;
+	block = r.verdict == AV_INFECTED ||
+		(r.verdict == AV_NOT_SCANNED && e->cfg.av_block_unscanned);
+	c = eve_ctx(e, a);
+	h = http_info(tx);
+	o = av_fileinfo_event(&c, f, &r, &h);
+	if (o)
+		emit(e, o);
+	if (r.verdict == AV_INFECTED && (o = av_alert_event(&c, f, &r, &h, block)))
+		emit(e, o);
+	if (block && !a->dropped) {
+		a->dropped = 1;
+		a->reject = 1;
+		a->drop_sid = 0;
+		e->st.drops++;
+	}
+	av_file_free(f, &e->av_mem);
+}
+
 static void http_response(void *user, struct http_tx *tx)
 {
 	struct app *a = user;
@@ -525,6 +599,7 @@ static void http_msg_done(void *user, struct http_tx *tx, enum http_dir dir)
 	struct app *a = user;
 	struct confirm_bufs b = {0};
 
+	av_close(a, tx, dir == HTTP_TO_SERVER ? 0 : 1);
 	if (dir == HTTP_TO_SERVER) {
 		set_buf(&b, RULE_BUF_HTTP_REQUEST_BODY, tx->req.body);
 	} else {
@@ -601,6 +676,7 @@ static void http_anomaly(void *user, struct http_tx *tx, enum http_dir dir, enum
 static const struct http_callbacks http_cb = {
 	.request_headers = http_request,
 	.response_headers = http_response,
+	.body = http_body,
 	.msg_done = http_msg_done,
 	.tx_done = http_tx_done,
 	.anomaly = http_anomaly,
@@ -1106,6 +1182,8 @@ static void free_app(struct flow *f, void *ctx)
 		for (d = 0; d < 2; d++)
 			reasm_stream_free(&a->rs[d]);
 	http_conn_free(a->http);
+	av_file_free(a->avf[0], &e->av_mem);
+	av_file_free(a->avf[1], &e->av_mem);
 	mail_flow_free(a->mail);
 	win_free(&a->win[0]);
 	win_free(&a->win[1]);
@@ -1261,7 +1339,8 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 		f->verdict = FLOW_DROP;
 	} else if (f->verdict == FLOW_INSPECT &&
 		   (flow_done(e, a) ||
-		    (e->cfg.max_frames && f->pkts[0] + f->pkts[1] >= e->cfg.max_frames))) {
+		    (e->cfg.max_frames && f->pkts[0] + f->pkts[1] >= e->cfg.max_frames &&
+		     !a->avf[0] && !a->avf[1]))) {
 		v->flow_done = 1;
 		v->report = flow_report(e, a);
 		f->verdict = FLOW_PASS;
@@ -1290,6 +1369,7 @@ struct engine *engine_new(const struct engine_cfg *cfg)
 	e->http_scratch = malloc(HTTP_RAW_SCRATCH);
 	e->web_seen = web_seen_new(WEB_SEEN_ENTRIES);
 	e->page = malloc(BLOCKPAGE_MAX);
+	e->av_mem.max = cfg->av_mem_max ? cfg->av_mem_max : AV_MEM_DEFAULT;
 	if (cfg->apps) {
 		char why[256];
 

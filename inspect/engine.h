@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "inspect/detect.h"
+#include "inspect/av.h"
 #include "inspect/engine_app.h"
 
 /* Where EVE lines go (one JSON object, no newline). */
@@ -55,6 +56,11 @@ struct engine_cfg {
 	 * when the flow ends in it.
 	 */
 	int account_in_xdp;
+	/* The antivirus (inspect/av.h): NULL: off. Borrowed. */
+	struct av_holder *av;
+	uint64_t av_max_file;	/* largest file kept and scanned */
+	size_t av_mem_max;	/* files kept at once, per worker (0: 256 MiB) */
+	int av_block_unscanned; /* a file over a limit is blocked, not passed with an event */
 	const char *contact_name, *contact_phone, *contact_email; /* on the block page */
 };
 
@@ -103,6 +109,7 @@ struct engine_stats {
 	uint64_t thresholded;  /* alerts not reported: the rule's threshold */
 	uint64_t web_blocked, web_logged; /* web policy: connections blocked, category records */
 	uint64_t apps_classified, apps_blocked;
+	uint64_t files, files_infected, files_unscanned;
 };
 
 struct engine;

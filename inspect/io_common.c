@@ -101,6 +101,49 @@ static int apps_start(struct common *c, const struct opts *o)
 	return 0;
 }
 
+/*
+ * The antivirus: the databases of --av-db compiled into an engine; the
+ * files are kept whole up to --av-max-file, so the streams are reassembled
+ * that far. Without a usable database the inspector runs without the
+ * antivirus (the error names the file and libclamav's reason) rather than
+ * not at all: the IPS and the web policy still protect.
+ */
+static int av_start(struct common *c, const struct opts *o)
+{
+	struct av_load_report rep;
+	struct av_limits lim;
+	struct av_engine *e;
+	char why[1024];
+
+	if (!o->av)
+		return 0;
+	av_limits_default(&lim);
+	lim.max_filesize = o->av_max_file;
+	if (lim.max_scansize < lim.max_filesize)
+		lim.max_scansize = lim.max_filesize;
+	e = av_engine_load(o->av_db, &lim, &rep, why, sizeof(why));
+	if (!e) {
+		log_err("antivirus off: %s", why);
+		return 0;
+	}
+	c->av = av_holder_new(e);
+	if (!c->av) {
+		av_engine_put(e);
+		log_err("antivirus: out of memory");
+		return -1;
+	}
+	c->cfg.av = c->av;
+	c->cfg.av_max_file = o->av_max_file;
+	c->cfg.av_block_unscanned = o->av_block_unscanned;
+	if (c->cfg.stream_depth < o->av_max_file + (1u << 20))
+		c->cfg.stream_depth = o->av_max_file + (1u << 20);
+	log_info("antivirus: %u signatures from %u databases in %s (%.0f ms), files up to %llu "
+		 "bytes",
+		 rep.signatures, rep.databases, o->av_db, rep.load_ms + rep.compile_ms,
+		 (unsigned long long)o->av_max_file);
+	return 0;
+}
+
 int common_start(struct common *c, const struct opts *o)
 {
 	char err[512];
@@ -131,7 +174,7 @@ int common_start(struct common *c, const struct opts *o)
 		.drop_sids = o->drop_sids,
 		.n_drop_sids = o->n_drop_sids,
 	};
-	if (web_start(&c->web, o, &c->cfg) || apps_start(c, o))
+	if (web_start(&c->web, o, &c->cfg) || apps_start(c, o) || av_start(c, o))
 		return -1;
 	return o->ip_only_dir && c->rules.rs ? write_ip_only(c) : 0;
 }
@@ -161,6 +204,8 @@ void common_stop(struct common *c)
 {
 	rules_free(&c->rules);
 	web_stop(&c->web);
+	av_holder_free(c->av);
+	c->av = NULL;
 	if (c->eve && c->eve != stdout)
 		fclose(c->eve);
 	c->eve = NULL;

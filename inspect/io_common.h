@@ -12,6 +12,7 @@
 
 #include "inspect/engine.h"
 #include "inspect/io_opts.h"
+#include "inspect/av.h"
 #include "inspect/io_web.h"
 #include "inspect/io_rules.h"
 
@@ -20,6 +21,7 @@ struct common {
 	struct rules_loaded rules;
 	struct engine_cfg cfg; /* eve callback, drop policy, depth; det from rules */
 	struct web_loaded web; /* site lists, categories: cfg.web */
+	struct av_holder *av;  /* the antivirus engine: cfg.av */
 	FILE *eve;
 	pthread_mutex_t eve_lock;
 };

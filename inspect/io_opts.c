@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bpf/utm_types.h"
+#include "inspect/av.h"
 #include "inspect/io_opts.h"
 #include "lib/config.h"
 #include "lib/log.h"
@@ -40,6 +41,7 @@ static void default_list(char *buf, size_t size, const char *const *names)
 static void usage(FILE *out)
 {
 	char default_log[512], default_app_log[512];
+	unsigned long mib = UTM_INSPECT_DEFAULT_AV_MAX_FILE >> 20;
 
 	default_list(default_log, sizeof(default_log), utm_inspect_default_log_categories);
 	default_list(default_app_log, sizeof(default_app_log),
@@ -104,8 +106,16 @@ static void usage(FILE *out)
 		"                         is dropped or reset (repeatable, the same) [none]\n"
 		"  --block-app-category NAME\n"
 		"                         block this nDPI category, e.g. Download (repeatable,\n"
-		"                         the same) [none]\n",
-		UTM_DEFAULT_PIN_ROOT, DEFAULT_PORTS, default_log, default_app_log);
+		"                         the same) [none]\n"
+		"\n"
+		"antivirus (libclamav; these flags override the configuration):\n"
+		"  --no-av                do not scan HTTP downloads and uploads\n"
+		"  --av-db DIR            the ClamAV database directory [%s]\n"
+		"  --av-max-file SIZE     the largest file scanned, 1K..1G, e.g. 512K, 64M [%luM]\n"
+		"  --av-block-unscanned   block a file over a limit (size, time) instead of\n"
+		"                         passing it with an event\n",
+		UTM_DEFAULT_PIN_ROOT, DEFAULT_PORTS, default_log, default_app_log,
+		AV_DEFAULT_DB_DIR, mib);
 }
 
 enum {
@@ -138,6 +148,10 @@ enum {
 	OPT_LOG_APP_CATEGORY,
 	OPT_BLOCK_APP,
 	OPT_BLOCK_APP_CATEGORY,
+	OPT_NO_AV,
+	OPT_AV_DB,
+	OPT_AV_MAX_FILE,
+	OPT_AV_BLOCK_UNSCANNED,
 };
 
 static const struct option longopts[] = {
@@ -170,6 +184,10 @@ static const struct option longopts[] = {
 	{"log-app-category", required_argument, NULL, OPT_LOG_APP_CATEGORY},
 	{"block-app", required_argument, NULL, OPT_BLOCK_APP},
 	{"block-app-category", required_argument, NULL, OPT_BLOCK_APP_CATEGORY},
+	{"no-av", no_argument, NULL, OPT_NO_AV},
+	{"av-db", required_argument, NULL, OPT_AV_DB},
+	{"av-max-file", required_argument, NULL, OPT_AV_MAX_FILE},
+	{"av-block-unscanned", no_argument, NULL, OPT_AV_BLOCK_UNSCANNED},
 	{NULL, 0, NULL, 0},
 };
 
@@ -194,6 +212,8 @@ _Static_assert(OPT_N(block_app_categories) == UTM_CFG_MAX_APP_NAMES, "block-app-
 _Static_assert(OPT_N(log_app_categories[0]) == UTM_CFG_APP_NAME_LEN, "nDPI names");
 _Static_assert(OPT_N(block_apps[0]) == UTM_CFG_APP_NAME_LEN, "nDPI names");
 _Static_assert(OPT_N(block_app_categories[0]) == UTM_CFG_APP_NAME_LEN, "nDPI names");
+_Static_assert(OPT_N(av_db) == PATH_MAX, "av-db");
+_Static_assert(sizeof(AV_DEFAULT_DB_DIR) == sizeof(UTM_INSPECT_DEFAULT_AV_DB), "av-db default");
 
 /* The web policy of the inspect: section, copied: cfg is freed after. */
 static void config_web(struct opts *o, const struct utm_cfg *cfg)
@@ -219,6 +239,10 @@ static void config_web(struct opts *o, const struct utm_cfg *cfg)
 	o->n_block_apps = ic->n_block_apps;
 	memcpy(o->block_app_categories, ic->block_app_categories, sizeof(o->block_app_categories));
 	o->n_block_app_categories = ic->n_block_app_categories;
+	o->av = ic->av;
+	memcpy(o->av_db, ic->av_db, sizeof(o->av_db));
+	o->av_max_file = ic->av_max_file;
+	o->av_block_unscanned = ic->av_block_unscanned;
 }
 
 /* The inspect: section (and the ports, pin root, event log) as defaults for the flags. */
@@ -395,6 +419,22 @@ static int contact(const char *flag, const char *v, char *dst)
 	return 0;
 }
 
+/* --av-max-file: the configuration's size syntax and range. */
+static int av_max_file(const char *v, uint64_t *out)
+{
+	unsigned long b;
+
+	if (utm_cfg_parse_size(v, UTM_INSPECT_MAX_AV_FILE, &b)) {
+		fprintf(stderr,
+			"utm-inspect: --av-max-file: expected a size 1K..1G such as 512K or 64M, "
+			"got '%s'\n",
+			v);
+		return -1;
+	}
+	*out = b;
+	return 0;
+}
+
 /* The web policy without --config: the configuration's defaults. */
 static void default_web(struct opts *o)
 {
@@ -521,6 +561,24 @@ int opts_parse(struct opts *o, int argc, char **argv)
 			rc = add_app_name("block-app-category", "category", optarg,
 					  o->block_app_categories, &o->n_block_app_categories,
 					  &app_block_cat_flags);
+			break;
+		case OPT_NO_AV:
+			o->av = 0;
+			break;
+		case OPT_AV_DB:
+			if (!*optarg || strlen(optarg) >= sizeof(o->av_db)) {
+				fprintf(stderr, "utm-inspect: --av-db: %s\n",
+					*optarg ? "path too long" : "missing directory");
+				rc = -1;
+			} else {
+				strcpy(o->av_db, optarg);
+			}
+			break;
+		case OPT_AV_MAX_FILE:
+			rc = av_max_file(optarg, &o->av_max_file);
+			break;
+		case OPT_AV_BLOCK_UNSCANNED:
+			o->av_block_unscanned = 1;
 			break;
 		case OPT_DROP_CLASS:
 			/* The flags replace the configuration's list. */

@@ -56,6 +56,11 @@ struct opts {
 	size_t n_block_apps;
 	char block_app_categories[64][40]; /* --block-app-category: nDPI categories blocked */
 	size_t n_block_app_categories;
+	/* Antivirus (libclamav): the inspect: section's keys, then the flags. */
+	int av;			/* scan HTTP downloads and uploads (--no-av) */
+	char av_db[PATH_MAX];	/* --av-db: the ClamAV database directory */
+	uint64_t av_max_file;	/* --av-max-file: the largest file scanned, bytes */
+	int av_block_unscanned; /* --av-block-unscanned: a file over a limit is blocked */
 };
 
 /* Fill o from the command line (and --config first). 0, or -1 after a message on stderr. */

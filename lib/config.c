@@ -53,6 +53,9 @@ void utm_cfg_defaults(struct utm_cfg *cfg)
 	     cfg->inspect.n_log_app_categories++)
 		strcpy(cfg->inspect.log_app_categories[cfg->inspect.n_log_app_categories],
 		       utm_inspect_default_log_app_categories[cfg->inspect.n_log_app_categories]);
+	cfg->inspect.av = 1;
+	strcpy(cfg->inspect.av_db, UTM_INSPECT_DEFAULT_AV_DB);
+	cfg->inspect.av_max_file = UTM_INSPECT_DEFAULT_AV_MAX_FILE;
 }
 
 int utm_cfg_valid_list_name(const char *name)

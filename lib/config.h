@@ -118,6 +118,10 @@ static inline int utm_list_is_feed(const struct utm_list_cfg *l)
 /* Application detection (nDPI): application and category names. */
 #define UTM_CFG_MAX_APP_NAMES 64 /* entries of log-app-categories, block-apps... */
 #define UTM_CFG_APP_NAME_LEN  40 /* an nDPI name and its NUL */
+/* Antivirus (libclamav): the database directory, the largest file scanned. */
+#define UTM_INSPECT_DEFAULT_AV_DB	"/etc/utm/clamav" /* inspect/av.h's AV_DEFAULT_DB_DIR */
+#define UTM_INSPECT_DEFAULT_AV_MAX_FILE (32ul << 20)
+#define UTM_INSPECT_MAX_AV_FILE		(1ul << 30)
 
 struct utm_inspect_cfg {
 	/* Paths or glob(3) patterns, relative ones made absolute against the config's directory. */
@@ -158,6 +162,17 @@ struct utm_inspect_cfg {
 	size_t n_block_apps;
 	char block_app_categories[UTM_CFG_MAX_APP_NAMES][UTM_CFG_APP_NAME_LEN]; /* blocked */
 	size_t n_block_app_categories;
+	/*
+	 * Antivirus: HTTP downloads and uploads (mail later) scanned with
+	 * libclamav (default 1), with the databases of av_db (relative: to the
+	 * config's dir; default UTM_INSPECT_DEFAULT_AV_DB). A file over a limit
+	 * (av_max_file bytes, time) is passed with an event, or blocked when
+	 * av_block_unscanned (default 0).
+	 */
+	int av;
+	char av_db[PATH_MAX];
+	unsigned long av_max_file; /* 1K..UTM_INSPECT_MAX_AV_FILE */
+	int av_block_unscanned;
 };
 
 struct utm_cfg {
@@ -288,5 +303,11 @@ int utm_cfg_valid_app_name(const char *name);
 
 /* The default log-app-categories (nDPI category names), NULL-terminated. */
 extern const char *const utm_inspect_default_log_app_categories[];
+
+/*
+ * A size as the configuration writes it ("512K", "32M", "1G" or bytes):
+ * 0 with *bytes set when it is 1K..max, else -1 (utm-inspect's --av-max-file).
+ */
+int utm_cfg_parse_size(const char *s, unsigned long max, unsigned long *bytes);
 
 #endif /* UTM_CONFIG_H */

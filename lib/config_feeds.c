@@ -114,18 +114,40 @@ static const struct unit sizes[] = {
 	{"", 1}, {"K", 1ul << 10}, {"M", 1ul << 20}, {"G", 1ul << 30}, {NULL, 0},
 };
 
+int utm_cfg_parse_size(const char *s, unsigned long max, unsigned long *bytes)
+{
+	unsigned long b;
+
+	if (parse_with_unit(s, sizes, max, &b) || b < 1024)
+		return -1;
+	*bytes = b;
+	return 0;
+}
+
+/* A size as the messages write it: 4G, 512M, 64K or bytes. */
+static const char *size_name(unsigned long b, char *buf, size_t len)
+{
+	const struct unit *u = &sizes[ARRAY_SIZE(sizes) - 2];
+
+	for (; u > sizes && b % u->mult; u--)
+		;
+	snprintf(buf, len, "%lu%s", b / u->mult, u->suffix);
+	return buf;
+}
+
+/* arg: (void *)maximum bytes, NULL for 4G. Stored as unsigned long. */
 int cfg_set_size(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		    const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "a size");
-	unsigned long b;
-	char q[40];
+	unsigned long max = arg ? (unsigned long)arg : 4ul << 30, b;
+	char q[40], m[24];
 
 	if (!v)
 		return -1;
-	if (parse_with_unit(v, sizes, 4ul << 30, &b) || b < 1024)
-		return cfg_fail(w, n, "%s: expected a size 1K..4G such as 512K or 64M, got '%s'",
-				what, cfg_excerpt(v, q, sizeof(q)));
+	if (utm_cfg_parse_size(v, max, &b))
+		return cfg_fail(w, n, "%s: expected a size 1K..%s such as 512K or 64M, got '%s'",
+				what, size_name(max, m, sizeof(m)), cfg_excerpt(v, q, sizeof(q)));
 	*(unsigned long *)dst = b;
 	return 0;
 }

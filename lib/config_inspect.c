@@ -8,7 +8,8 @@
  * Then the web policy: the UT1 category tree, the categories logged and
  * blocked, site blocking, QUIC and DoH, and the block page's contact.
  * Then application detection: nDPI's application and category names,
- * checked here for their characters only (lib/ does not link nDPI).
+ * checked here for their characters only (lib/ does not link nDPI). Then
+ * the antivirus: on or off, the ClamAV database directory, the limit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,8 +287,8 @@ static int set_category_list(struct walk *w, const char *what, const yaml_node_t
 }
 
 /* A directory: relative to the configuration, as list files. */
-static int set_categories_dir(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
-			      const void *arg)
+static int set_dir(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
+		   const void *arg)
 {
 	const char *v = cfg_text(w, what, n, "a directory");
 
@@ -470,7 +471,7 @@ static const struct field inspect_fields[] = {
 	 (const void *)UTM_INSPECT_MAX_TIMEOUT},
 	{"eve", cfg_set_path, INSPECT(eve), NULL},
 	{"ip-only-dir", cfg_set_path, INSPECT(ip_only_dir), NULL},
-	{"categories", set_categories_dir, INSPECT(categories), NULL},
+	{"categories", set_dir, INSPECT(categories), NULL},
 	{"log-categories", set_category_list, INSPECT(log_categories),
 	 (const void *)INSPECT(n_log_categories)},
 	{"block-categories", set_category_list, INSPECT(block_categories),
@@ -485,6 +486,10 @@ static const struct field inspect_fields[] = {
 	{"block-apps", set_app_list, INSPECT(block_apps), &block_apps_list},
 	{"block-app-categories", set_app_list, INSPECT(block_app_categories),
 	 &block_app_categories_list},
+	{"antivirus", cfg_set_choice, INSPECT(av), cfg_booleans},
+	{"av-db", set_dir, INSPECT(av_db), NULL},
+	{"av-max-file", cfg_set_size, INSPECT(av_max_file), (const void *)UTM_INSPECT_MAX_AV_FILE},
+	{"av-block-unscanned", cfg_set_choice, INSPECT(av_block_unscanned), cfg_booleans},
 };
 
 static const struct section inspect_section = {inspect_fields, ARRAY_SIZE(inspect_fields)};

@@ -73,7 +73,7 @@ int cfg_set_severity(struct walk *w, const char *what, const yaml_node_t *n, voi
 int cfg_set_duration(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		     const void *arg);
 
-/* "512K", "64M", "1G" or bytes, 1K..4G; unsigned long. */
+/* "512K", "64M", "1G" or bytes, 1K..4G (arg: (void *)a lower maximum); unsigned long. */
 int cfg_set_size(struct walk *w, const char *what, const yaml_node_t *n, void *dst,
 		 const void *arg);
 

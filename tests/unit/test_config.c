@@ -14,6 +14,7 @@
 #include <linux/types.h>
 
 #include "bpf/utm_types.h"
+#include "inspect/av.h"
 #include "lib/config.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -165,6 +166,11 @@ static void test_full_example(void **state)
 	assert_string_equal(cfg.inspect.block_apps[1], "Tor");
 	assert_int_equal(cfg.inspect.n_block_app_categories, 1);
 	assert_string_equal(cfg.inspect.block_app_categories[0], "Download");
+	assert_int_equal(cfg.inspect.av, 1);
+	snprintf(drop, sizeof(drop), "%s/tests/fixtures/../../etc/clamav", top);
+	assert_string_equal(cfg.inspect.av_db, drop);
+	assert_int_equal(cfg.inspect.av_max_file, 64ul << 20);
+	assert_int_equal(cfg.inspect.av_block_unscanned, 1);
 	utm_cfg_free(&cfg);
 	assert_null(cfg.lists);
 	assert_int_equal(cfg.nlists, 0);
@@ -511,6 +517,30 @@ static const struct bad_case bad_cases[] = {
 	{"inspect:\n  block-app-categories: Download\n",
 	 "t.yaml:2: inspect.block-app-categories: expected a sequence of nDPI category names, got "
 	 "a scalar"},
+	/* inspect: the antivirus */
+	{"inspect:\n  antivirus: on\n",
+	 "t.yaml:2: inspect.antivirus: expected true | false | yes | no, got 'on'"},
+	{"inspect:\n  antivirus:\n", "t.yaml:2: inspect.antivirus: missing value"},
+	{"inspect:\n  apps: true\n  av-block-unscanned: 1\n",
+	 "t.yaml:3: inspect.av-block-unscanned: expected true | false | yes | no, got '1'"},
+	{"inspect:\n  av-max-file: 32MB\n",
+	 "t.yaml:2: inspect.av-max-file: expected a size 1K..1G such as 512K or 64M, got '32MB'"},
+	{"inspect:\n  antivirus: true\n\n  av-max-file: 2G\n",
+	 "t.yaml:4: inspect.av-max-file: expected a size 1K..1G such as 512K or 64M, got '2G'"},
+	{"inspect:\n  av-max-file: 1025M\n",
+	 "t.yaml:2: inspect.av-max-file: expected a size 1K..1G such as 512K or 64M, got '1025M'"},
+	{"inspect:\n  av-max-file: 1023\n",
+	 "t.yaml:2: inspect.av-max-file: expected a size 1K..1G such as 512K or 64M, got '1023'"},
+	{"inspect:\n  av-max-file: -1M\n",
+	 "t.yaml:2: inspect.av-max-file: expected a size 1K..1G such as 512K or 64M, got '-1M'"},
+	{"inspect:\n  av-max-file: 32m\n",
+	 "t.yaml:2: inspect.av-max-file: expected a size 1K..1G such as 512K or 64M, got '32m'"},
+	{"inspect:\n  av-max-file: [32M]\n",
+	 "t.yaml:2: inspect.av-max-file: expected a size, got a sequence"},
+	{"inspect:\n  av-db: \"\"\n", "t.yaml:2: inspect.av-db: missing value"},
+	{"inspect:\n  av-db:\n    - /etc/utm/clamav\n",
+	 "t.yaml:3: inspect.av-db: expected a directory, got a sequence"},
+	{"inspect:\n  av-timeout: 10s\n", "t.yaml:2: unknown key 'av-timeout' in inspect"},
 	/* YAML syntax */
 	{"ports:\n  lan: eth1\n wan: eth2\n",
 	 "t.yaml:3: did not find expected key (while parsing a block mapping at line 1)"},
@@ -888,6 +918,140 @@ static void test_inspect_app_names(void **state)
 	assert_false(utm_cfg_valid_app_name(name));
 }
 
+/* The inspect: section's antivirus keys. */
+static void test_inspect_av(void **state)
+{
+	static const char yaml[] = "inspect:\n"
+				   "  antivirus: false\n"
+				   "  av-db: clamav\n"
+				   "  av-max-file: 512K\n"
+				   "  av-block-unscanned: yes\n";
+	struct utm_cfg cfg, copy;
+	char err[256];
+
+	utm_cfg_defaults(&cfg);
+	if (parse(yaml, "/etc/utm/utm.yaml", &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.inspect.av, 0);
+	/* Relative to the configuration's directory, as list files and categories. */
+	assert_string_equal(cfg.inspect.av_db, "/etc/utm/clamav");
+	assert_int_equal(cfg.inspect.av_max_file, 512ul << 10);
+	assert_int_equal(cfg.inspect.av_block_unscanned, 1);
+	/* The other sections' keys are not touched. */
+	assert_int_equal(cfg.inspect.apps, 1);
+	assert_int_equal(cfg.inspect.block_sites, 1);
+
+	/* A bad second file changes nothing; a good one changes only the keys it names. */
+	copy = cfg;
+	assert_int_equal(parse("inspect:\n  antivirus: true\n  av-db: /srv/clamav\n"
+			       "  av-max-file: 4G\n",
+			       "b.yaml", &cfg, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "b.yaml:4: inspect.av-max-file: expected a size 1K..1G such as "
+				 "512K or 64M, got '4G'");
+	assert_memory_equal(&cfg.inspect, &copy.inspect, sizeof(cfg.inspect));
+	assert_int_equal(parse("inspect:\n  antivirus: true\n  av-db: /srv/clamav/\n", "c.yaml",
+			       &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.inspect.av, 1);
+	assert_string_equal(cfg.inspect.av_db, "/srv/clamav/");
+	assert_int_equal(cfg.inspect.av_max_file, 512ul << 10);
+	assert_int_equal(cfg.inspect.av_block_unscanned, 1);
+	/* The bounds: 1K and 1G, in any unit. */
+	assert_int_equal(parse("inspect:\n  av-max-file: 1G\n", "d.yaml", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.inspect.av_max_file, 1ul << 30);
+	assert_int_equal(
+		parse("inspect:\n  av-max-file: 1024M\n", "d.yaml", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.inspect.av_max_file, 1ul << 30);
+	assert_int_equal(
+		parse("inspect:\n  av-max-file: 1073741824\n", "d.yaml", &cfg, err, sizeof(err)),
+		0);
+	assert_int_equal(cfg.inspect.av_max_file, 1ul << 30);
+	assert_int_equal(
+		parse("inspect:\n  av-max-file: 1073741825\n", "d.yaml", &cfg, err, sizeof(err)),
+		-1);
+	assert_int_equal(parse("inspect:\n  av-max-file: 1K\n", "d.yaml", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.inspect.av_max_file, 1024);
+	assert_int_equal(parse("inspect:\n  av-max-file: 1024\n", "d.yaml", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.inspect.av_max_file, 1024);
+	utm_cfg_free(&cfg);
+}
+
+/* A relative av-db: against the directory of the configuration file, however named. */
+static void test_inspect_av_db_relative(void **state)
+{
+	static const char yaml[] = "inspect:\n  av-db: db/clamav\n";
+	static const struct {
+		const char *file, *want;
+	} cases[] = {
+		{"/etc/utm/utm.yaml", "/etc/utm/db/clamav"},
+		{"/utm.yaml", "/db/clamav"},
+		{"conf/utm.yaml", "conf/db/clamav"},
+		{"utm.yaml", "db/clamav"},
+	};
+	char want[PATH_MAX + 64], err[PATH_MAX + 128];
+	struct utm_cfg cfg;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		utm_cfg_defaults(&cfg);
+		if (parse(yaml, cases[i].file, &cfg, err, sizeof(err)))
+			fail_msg("%s", err);
+		assert_string_equal(cfg.inspect.av_db, cases[i].want);
+		utm_cfg_free(&cfg);
+	}
+	/* An absolute one is kept. */
+	utm_cfg_defaults(&cfg);
+	assert_int_equal(parse("inspect:\n  av-db: /var/lib/clamav\n", "/etc/utm/utm.yaml", &cfg,
+			       err, sizeof(err)),
+			 0);
+	assert_string_equal(cfg.inspect.av_db, "/var/lib/clamav");
+	utm_cfg_free(&cfg);
+	/* Through a file named relative to the cwd: still absolute. */
+	assert_int_equal(chdir(top), 0);
+	assert_int_equal(chdir("tests"), 0);
+	utm_cfg_defaults(&cfg);
+	if (utm_cfg_load_file("fixtures/utm.yaml", &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	snprintf(want, sizeof(want), "%s/tests/fixtures/../../etc/clamav", top);
+	assert_string_equal(cfg.inspect.av_db, want);
+	utm_cfg_free(&cfg);
+	assert_int_equal(chdir(top), 0);
+}
+
+/* What the command line's --av-max-file is checked with. */
+static void test_parse_size(void **state)
+{
+	unsigned long b = 7;
+
+	assert_int_equal(utm_cfg_parse_size("32M", UTM_INSPECT_MAX_AV_FILE, &b), 0);
+	assert_int_equal(b, 32ul << 20);
+	assert_int_equal(utm_cfg_parse_size("1G", UTM_INSPECT_MAX_AV_FILE, &b), 0);
+	assert_int_equal(b, 1ul << 30);
+	assert_int_equal(utm_cfg_parse_size("1K", UTM_INSPECT_MAX_AV_FILE, &b), 0);
+	assert_int_equal(b, 1024);
+	assert_int_equal(utm_cfg_parse_size("4096", UTM_INSPECT_MAX_AV_FILE, &b), 0);
+	assert_int_equal(b, 4096);
+	b = 7;
+	assert_int_equal(utm_cfg_parse_size("2G", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(utm_cfg_parse_size("1023", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(utm_cfg_parse_size("0", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(utm_cfg_parse_size("", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(utm_cfg_parse_size("M", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(utm_cfg_parse_size("32 M", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(utm_cfg_parse_size("32MB", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(utm_cfg_parse_size("-1", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(
+		utm_cfg_parse_size("99999999999999999999999G", UTM_INSPECT_MAX_AV_FILE, &b), -1);
+	assert_int_equal(b, 7);
+	/* The feeds' range. */
+	assert_int_equal(utm_cfg_parse_size("4G", 4ul << 30, &b), 0);
+	assert_int_equal(b, 4ul << 30);
+}
+
 /* What the command line's contacts and category names are checked with. */
 static void test_inspect_web_checks(void **state)
 {
@@ -1002,6 +1166,12 @@ static void test_inspect_defaults(void **state)
 	assert_string_equal(cfg.inspect.log_app_categories[i], "");
 	assert_int_equal(cfg.inspect.n_block_apps, 0);
 	assert_int_equal(cfg.inspect.n_block_app_categories, 0);
+	/* The antivirus: on, the starter database, 32 MiB, a file over a limit passed. */
+	assert_int_equal(cfg.inspect.av, 1);
+	assert_string_equal(cfg.inspect.av_db, "/etc/utm/clamav");
+	assert_string_equal(cfg.inspect.av_db, AV_DEFAULT_DB_DIR);
+	assert_int_equal(cfg.inspect.av_max_file, 32ul << 20);
+	assert_int_equal(cfg.inspect.av_block_unscanned, 0);
 	/* Nothing configured: no rules, no categories. */
 	assert_int_equal(utm_cfg_inspect_rules(&cfg, &pat, &n), 0);
 	assert_int_equal(n, 0);
@@ -1023,6 +1193,10 @@ static void test_inspect_defaults(void **state)
 	assert_int_equal(cfg.inspect.block_sites, 1);
 	assert_int_equal(cfg.inspect.apps, 1);
 	assert_int_equal(cfg.inspect.n_log_app_categories, ARRAY_SIZE(default_app_log) - 1);
+	assert_int_equal(cfg.inspect.av, 1);
+	assert_string_equal(cfg.inspect.av_db, AV_DEFAULT_DB_DIR);
+	assert_int_equal(cfg.inspect.av_max_file, 32ul << 20);
+	assert_int_equal(cfg.inspect.av_block_unscanned, 0);
 	/* The first categories feed's unpacked tree, where the state dir is once final. */
 	utm_cfg_inspect_categories(&cfg, dir, sizeof(dir));
 	assert_string_equal(dir, "/srv/utm/feeds/ut1.d");
@@ -1080,6 +1254,11 @@ static void test_shipped_default(void **state)
 	assert_int_equal(cfg.inspect.n_log_app_categories, def.inspect.n_log_app_categories);
 	assert_int_equal(cfg.inspect.n_block_apps, 0);
 	assert_int_equal(cfg.inspect.n_block_app_categories, 0);
+	/* The antivirus' defaults, written out. */
+	assert_int_equal(cfg.inspect.av, 1);
+	assert_string_equal(cfg.inspect.av_db, def.inspect.av_db);
+	assert_int_equal(cfg.inspect.av_max_file, def.inspect.av_max_file);
+	assert_int_equal(cfg.inspect.av_block_unscanned, 0);
 	utm_cfg_inspect_categories(&cfg, path, sizeof(path));
 	assert_string_equal(path, "");
 	utm_cfg_free(&cfg);
@@ -1318,6 +1497,9 @@ int main(void)
 		cmocka_unit_test(test_inspect_web_checks),
 		cmocka_unit_test(test_inspect_apps),
 		cmocka_unit_test(test_inspect_app_names),
+		cmocka_unit_test(test_inspect_av),
+		cmocka_unit_test(test_inspect_av_db_relative),
+		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_files),
 		cmocka_unit_test(test_add_list),

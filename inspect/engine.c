@@ -105,6 +105,9 @@ struct app {
 	int app_log;		  /* its application is to be accounted: a record when it ends */
 	int app_reported;	  /* ... handed to the io layer with the flow (verdict.report) */
 	struct av_file *avf[2];	  /* the antivirus' files: [0] request body, [1] response body */
+	struct av_file *mailf;	  /* the mail part being extracted for the antivirus */
+	int mail_upload;	  /* ... sent by the client (SMTP, APPEND) */
+	char mail_infected[128];  /* the current message's first virus, "" if none */
 	const struct catdb_category *web_cat; /* the site's web category, when known */
 	struct dnsmsg_tcp *dnstcp;	      /* DNS over TCP framing, with its buffer after it */
 	struct http_tx *tx; /* the HTTP transaction being inspected (during its callbacks) */
@@ -856,6 +859,102 @@ static void mail_event(void *ctx, const char *type, json_t *obj, json_t *email)
 	emit(a->e, o);
 }
 
+/* ---------------------------------------------------------------- mail antivirus */
+
+static void mail_part_start(void *ctx, const struct mime_part *p, enum mail_dir dir)
+{
+	struct app *a = ctx;
+	char name[AV_NAME_MAX];
+
+	av_file_free(a->mailf, &a->e->av_mem);
+	/* the attachment's name; a part without one by its MIME section ("part 2.1") */
+	if (p->filename[0])
+		snprintf(name, sizeof(name), "%s", p->filename);
+	else
+		snprintf(name, sizeof(name), "part %s (%s)", p->path, p->type);
+	a->mail_upload = dir == MAIL_TO_SERVER;
+	a->mailf = av_file_new(name, strlen(name), a->mail_upload);
+}
+
+static void mail_part_data(void *ctx, const uint8_t *data, size_t len)
+{
+	struct app *a = ctx;
+
+	if (a->mailf)
+		av_file_add(a->mailf, data, len, a->e->cfg.av_max_file, &a->e->av_mem);
+}
+
+/* A part ended: scan it; a virus marks the message, acted on at its end. */
+static void mail_part_end(void *ctx, const struct mime_part *p)
+{
+	struct app *a = ctx;
+	struct engine *e = a->e;
+	struct av_file *f = a->mailf;
+	struct eve_inspect_ctx c;
+	struct av_result r;
+	json_t *o;
+
+	if (!f)
+		return;
+	a->mailf = NULL;
+	av_file_scan(e->cfg.av, f, &r);
+	e->st.files++;
+	e->st.files_infected += r.verdict == AV_INFECTED;
+	e->st.files_unscanned += r.verdict == AV_NOT_SCANNED;
+	c = eve_ctx(e, a);
+	o = av_fileinfo_event(&c, f, &r, NULL);
+	if (o)
+		emit(e, o);
+	if (r.verdict == AV_INFECTED) {
+		if (!a->mail_infected[0])
+			snprintf(a->mail_infected, sizeof(a->mail_infected), "%s", r.signature);
+		o = av_alert_event(&c, f, &r, NULL, 1);
+		if (o)
+			emit(e, o);
+	}
+	av_file_free(f, &e->av_mem);
+}
+
+/*
+ * The end of a message with a virus, on the frame that ends it (the final
+ * "." of SMTP DATA, the end of a POP3 RETR or an IMAP literal), held until
+ * now. SMTP: the sender gets a 5xx in the server's name, so it knows (a
+ * bounce), and the server a reset, so nothing reaches the recipient. POP3,
+ * IMAP: the download is reset (neutralising the attachment while delivering
+ * the message is not done yet): the client keeps it on the server.
+ */
+static void mail_message_end(void *ctx, const struct mail_message *msg)
+{
+	struct app *a = ctx;
+	struct engine *e = a->e;
+	/* ASCII, as SMTP replies are; the event and the alert mail explain in Japanese too. */
+	static const char refuse[] =
+		"554 5.7.1 Message refused: the office's UTM found a virus in an attachment\r\n";
+
+	av_file_free(a->mailf, &e->av_mem);
+	a->mailf = NULL;
+	if (!a->mail_infected[0] || a->dropped)
+		return;
+	a->mail_infected[0] = '\0';
+	a->dropped = 1;
+	a->drop_sid = 0;
+	e->st.drops++;
+	if (a->proto == APP_SMTP && msg->dir == MAIL_TO_SERVER && e->dir == FLOW_TO_SERVER) {
+		memcpy(e->page, refuse, sizeof(refuse) - 1);
+		e->v->page = e->page;
+		e->v->page_len = sizeof(refuse) - 1;
+		return;
+	}
+	a->reject = 1;
+}
+
+static const struct mail_part_ops mail_av = {
+	.part_start = mail_part_start,
+	.part_data = mail_part_data,
+	.part_end = mail_part_end,
+	.message_end = mail_message_end,
+};
+
 /* ---------------------------------------------------------------- streams */
 
 /*
@@ -944,7 +1043,13 @@ static int on_stream_data(void *ctx, const uint8_t *data, size_t len, uint64_t o
 	case APP_POP3:
 	case APP_IMAP:
 	case APP_FTP:
-		return mail_flow_feed(a->mail, dc->dir == FLOW_TO_SERVER, data, len);
+		if (mail_flow_feed(a->mail, dc->dir == FLOW_TO_SERVER, data, len)) {
+			/* STARTTLS: what follows is encrypted, so not scanned (counted for the
+			 * reports) */
+			a->e->st.mail_encrypted++;
+			return 1;
+		}
+		return 0;
 	default:
 		return 0; /* no parser: the payload rules read it until the flow is handed back */
 	}
@@ -1184,6 +1289,7 @@ static void free_app(struct flow *f, void *ctx)
 	http_conn_free(a->http);
 	av_file_free(a->avf[0], &e->av_mem);
 	av_file_free(a->avf[1], &e->av_mem);
+	av_file_free(a->mailf, &e->av_mem);
 	mail_flow_free(a->mail);
 	win_free(&a->win[0]);
 	win_free(&a->win[1]);
@@ -1219,7 +1325,7 @@ static struct app *new_app(struct engine *e, struct flow *f, const struct pkt_in
 			[APP_FTP] = MAIL_FTP,
 		};
 
-		a->mail = mail_flow_new(mp[a->proto], mail_event, a);
+		a->mail = mail_flow_new(mp[a->proto], mail_event, a, e->cfg.av ? &mail_av : NULL);
 		if (!a->mail)
 			a->proto = APP_NONE;
 	}
@@ -1338,9 +1444,14 @@ void engine_frame(struct engine *e, const uint8_t *frame, size_t len, uint64_t t
 		v->sid = a->drop_sid;
 		f->verdict = FLOW_DROP;
 	} else if (f->verdict == FLOW_INSPECT &&
+		   /*
+		    * The frame budget does not hand back a file being scanned, nor a
+		    * mail connection when the antivirus is on (its messages are
+		    * what it scans; the stream depth still bounds it).
+		    */
 		   (flow_done(e, a) ||
 		    (e->cfg.max_frames && f->pkts[0] + f->pkts[1] >= e->cfg.max_frames &&
-		     !a->avf[0] && !a->avf[1]))) {
+		     !a->avf[0] && !a->avf[1] && !(e->cfg.av && a->mail)))) {
 		v->flow_done = 1;
 		v->report = flow_report(e, a);
 		f->verdict = FLOW_PASS;

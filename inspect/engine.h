@@ -110,6 +110,7 @@ struct engine_stats {
 	uint64_t web_blocked, web_logged; /* web policy: connections blocked, category records */
 	uint64_t apps_classified, apps_blocked;
 	uint64_t files, files_infected, files_unscanned;
+	uint64_t mail_encrypted; /* mail connections that went TLS (STARTTLS): not scanned */
 };
 
 struct engine;

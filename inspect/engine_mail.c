@@ -24,7 +24,53 @@ struct mail_flow {
 	} u;
 	mail_event_fn event;
 	void *ctx;
+	const struct mail_part_ops *parts;
+	struct mime_ctx *mime; /* the message being parsed (parts only), else NULL */
+	enum mail_dir mime_dir;
 };
+
+static void mime_start(void *user, const struct mime_part *p)
+{
+	struct mail_flow *m = user;
+
+	m->parts->part_start(m->ctx, p, m->mime_dir);
+}
+
+static void mime_data(void *user, const struct mime_part *p, const uint8_t *data, size_t len)
+{
+	struct mail_flow *m = user;
+
+	m->parts->part_data(m->ctx, data, len);
+}
+
+static void mime_end(void *user, const struct mime_part *p)
+{
+	struct mail_flow *m = user;
+
+	m->parts->part_end(m->ctx, p);
+}
+
+static const struct mime_callbacks mime_cb = {
+	.part_start = mime_start,
+	.part_data = mime_data,
+	.part_end = mime_end,
+};
+
+/*
+ * A message starts: parse it as MIME when the engine wants its parts. An
+ * IMAP partial fetch (BODY[2]) has no MIME headers: it is one part.
+ */
+static void on_begin(void *user, const struct mail_message *msg)
+{
+	struct mail_flow *m = user;
+
+	if (!m->parts)
+		return;
+	if (!m->mime && !(m->mime = malloc(sizeof(*m->mime))))
+		return;
+	m->mime_dir = msg->dir;
+	mime_init(m->mime, &mime_cb, m);
+}
 
 static void on_command(void *user, const struct mail_command *cmd)
 {
@@ -43,6 +89,8 @@ static void on_body(void *user, enum mail_dir dir, const uint8_t *data, size_t l
 	struct mail_flow *m = user;
 
 	m->body_bytes += len;
+	if (m->mime)
+		mime_feed(m->mime, data, len);
 }
 
 /* Suricata's smtp record: helo, mail_from, rcpt_to, and the message's subject. */
@@ -53,6 +101,12 @@ static void on_message(void *user, const struct mail_message *msg)
 	unsigned int i;
 
 	m->messages++;
+	if (m->mime) {
+		mime_finish(m->mime);
+		free(m->mime);
+		m->mime = NULL;
+		m->parts->message_end(m->ctx, msg);
+	}
 	if (m->proto != MAIL_SMTP || !msg->env || !m->event)
 		return;
 	rcpt = json_array();
@@ -86,17 +140,20 @@ static void on_tls(void *user)
 
 static const struct mail_callbacks mail_cb = {
 	.command = on_command,
+	.message_begin = on_begin,
 	.body_chunk = on_body,
 	.message_complete = on_message,
 	.tls_start = on_tls,
 };
 
-struct mail_flow *mail_flow_new(enum mail_proto proto, mail_event_fn event, void *ctx)
+struct mail_flow *mail_flow_new(enum mail_proto proto, mail_event_fn event, void *ctx,
+				const struct mail_part_ops *parts)
 {
 	struct mail_flow *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
+	m->parts = proto == MAIL_FTP ? NULL : parts;
 	m->proto = proto;
 	m->event = event;
 	m->ctx = ctx;
@@ -164,6 +221,7 @@ void mail_flow_free(struct mail_flow *m)
 {
 	if (!m)
 		return;
+	free(m->mime);
 	switch (m->proto) {
 	case MAIL_SMTP:
 		smtp_free(&m->u.smtp);

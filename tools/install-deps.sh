@@ -28,6 +28,8 @@ PKGS=(
 	nginx-light minisign
 	# site blocking tests: a real TLS server (openssl s_server, self-signed certificate)
 	openssl
+	# antivirus mail tests: a real SMTP server (aiosmtpd) and swaks
+	swaks python3-aiosmtpd
 	# antivirus (inspect/av*.c wraps libclamav); clamscan is bench/av.sh's reference
 	libclamav-dev clamav
 	# unit tests: time zones for EVE timestamps

@@ -200,6 +200,31 @@ void common_reopen_eve(struct common *c)
 	log_info("event log %s reopened", c->o->eve);
 }
 
+void common_reload_av(struct common *c)
+{
+	struct av_load_report rep;
+	struct av_limits lim;
+	struct av_engine *e;
+	char why[1024];
+
+	if (!c->av)
+		return;
+	av_limits_default(&lim);
+	lim.max_filesize = c->o->av_max_file;
+	if (lim.max_scansize < lim.max_filesize)
+		lim.max_scansize = lim.max_filesize;
+	e = av_engine_load(c->o->av_db, &lim, &rep, why, sizeof(why));
+	if (!e) {
+		/* a bad update keeps the running engine */
+		log_err("antivirus reload refused, the running databases stay: %s", why);
+		return;
+	}
+	/* scans in progress finish on the old engine, freed after them */
+	av_holder_swap(c->av, e);
+	log_info("antivirus reloaded: %u signatures from %u databases in %s", rep.signatures,
+		 rep.databases, c->o->av_db);
+}
+
 void common_stop(struct common *c)
 {
 	rules_free(&c->rules);

@@ -30,6 +30,9 @@ struct common {
 int common_start(struct common *c, const struct opts *o);
 void common_stop(struct common *c);
 
+/* Load the antivirus databases again and swap them in (a bad one keeps the running engine). */
+void common_reload_av(struct common *c);
+
 /* Reopen the EVE output by its name (after logrotate moved it); stdout stays. */
 void common_reopen_eve(struct common *c);
 

@@ -70,7 +70,7 @@ static volatile sig_atomic_t stopping, reopen;
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
-		reopen = 1; /* logrotate: write to a new event log */
+		reopen = 1; /* logrotate, new virus databases: reopen the log, reload them */
 	else
 		stopping = 1;
 }
@@ -529,6 +529,7 @@ int inline_mode(struct common *c)
 		if (reopen) {
 			reopen = 0;
 			common_reopen_eve(c);
+			common_reload_av(c);
 		}
 		expire_entries(&in);
 		if (++ticks % 60 == 0)

@@ -60,7 +60,9 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 
-t_start_inspect --ports tcp:80 --av-db "$LAB_REPO/etc/clamav" --eve "$LAB_RUN/eve.json" ||
+# the starter database, copied: the test adds a signature to it later
+cp -r "$LAB_REPO/etc/clamav" "$LAB_RUN/clamav"
+t_start_inspect --ports tcp:80 --av-db "$LAB_RUN/clamav" --eve "$LAB_RUN/eve.json" ||
 	exit 1
 check "utm-inspect loaded the starter database" \
 	grep -q 'antivirus: [0-9]* signatures' "$LAB_RUN/utm-inspect.log"
@@ -121,4 +123,30 @@ check_eq "byte-identical" "$(cut -d' ' -f1 "$WWW/big.bin.sha256")" \
 	"$(sha256sum "$LAB_RUN/big.out" | cut -d' ' -f1)"
 check "a fileinfo record says clean (or not scanned: too big)" eve_wait \
 	'.event_type == "fileinfo" and .fileinfo.filename == "big.bin" and (.fileinfo.av.verdict == "clean" or .fileinfo.av.verdict == "not scanned")'
+# --- new databases: SIGHUP loads them and swaps them in
+printf 'harmless text, until a signature says otherwise: UTM-CUSTOM-MARKER-%s\n' "$LAB_ID" \
+	>"$WWW/custom.txt"
+get "http://$LAB_WEB_IP4/custom.txt" "$LAB_RUN/custom1.out"
+check "a file no signature knows passes" test $? = 0
+printf 'Utm.Lab.Custom:0:*:%s\n' "$(printf 'UTM-CUSTOM-MARKER-%s' "$LAB_ID" | od -An -tx1 | tr -d ' \n')" \
+	>"$LAB_RUN/clamav/lab.ndb"
+kill -HUP "$INSPECT_PID"
+for ((i = 0; i < 50; i++)); do
+	grep -q 'antivirus reloaded' "$LAB_RUN/utm-inspect.log" && break
+	sleep 0.1
+done
+check "utm-inspect reloads the databases on SIGHUP" grep -q 'antivirus reloaded' "$LAB_RUN/utm-inspect.log"
+get "http://$LAB_WEB_IP4/custom.txt" "$LAB_RUN/custom2.out"
+check "the same file is now blocked" test $? != 0
+check "by the new signature" eve_wait '.event_type == "alert" and (.alert.signature | contains("Utm.Lab.Custom"))'
+printf 'this is not a database\n' >"$LAB_RUN/clamav/broken.ndb"
+kill -HUP "$INSPECT_PID"
+for ((i = 0; i < 50; i++)); do
+	grep -q 'antivirus reload refused' "$LAB_RUN/utm-inspect.log" && break
+	sleep 0.1
+done
+check "a broken database is refused, naming the file" \
+	grep -q 'antivirus reload refused.*broken.ndb' "$LAB_RUN/utm-inspect.log"
+get "http://$LAB_WEB_IP4/custom.txt" "$LAB_RUN/custom3.out"
+check "and the running databases stay" test $? != 0
 t_done
